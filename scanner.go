@@ -1,0 +1,480 @@
+package sse
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+	"unicode/utf8"
+)
+
+const (
+	// DefaultMaxSize is the default limit on the length of one line and on
+	// the size of one event's data, in bytes: 1 MiB. bufio.Scanner's 64 KiB
+	// is the limit users of other Go SSE libraries most often trip over (a
+	// large JSON document or a long LLM tool call fits in one data line); 1
+	// MiB holds those with room to spare while still bounding what a hostile
+	// or broken server can make a reader buffer. Change it with
+	// [Scanner.Buffer].
+	DefaultMaxSize = 1 << 20
+
+	// initialBufSize is the size of the read buffer a Scanner starts with
+	// when none is given. It grows, by doubling, only when a line does not
+	// fit.
+	initialBufSize = 16 << 10
+
+	// maxEmptyReads is how many successive (0, nil) reads are tolerated
+	// before the reader is judged broken, as in bufio.
+	maxEmptyReads = 100
+)
+
+// ErrTooLong is returned by [Scanner.Err] when a line, or the data of one
+// event, is longer than the Scanner's maximum size (see [Scanner.Buffer]).
+// The error returned wraps ErrTooLong and says which limit was hit; test for
+// it with errors.Is.
+var ErrTooLong = errors.New("sse: line or event too long")
+
+// Scanner reads server-sent events from an [io.Reader], in the style of
+// [bufio.Scanner]. Successive calls to [Scanner.Next] step through the events
+// of the stream; the accessors then describe the current event.
+//
+// The stream is interpreted exactly as WHATWG HTML §9.2.6 says a browser's
+// EventSource does: one leading byte order mark is skipped; lines end at CR
+// LF, LF or CR; lines starting with a colon are comments; a "data" field
+// appends to the event's data, "event" sets its type, "id" sets the last
+// event ID (unless the value contains NUL) and "retry" sets the reconnection
+// time (when it is all ASCII digits); other fields are ignored; a blank line
+// dispatches the event, unless no data field was seen; and an unterminated
+// event at the end of the stream is discarded. Invalid UTF-8 is replaced by
+// U+FFFD as the WHATWG decoder does, so every string a Scanner returns is
+// valid UTF-8.
+//
+// An event is returned by Next as soon as its blank line has been read, with
+// no further Read call, even when the line ends in a CR whose possible LF has
+// not arrived yet. Next does not allocate in steady state: the slices the
+// accessors return are views into the Scanner's buffers, valid until the next
+// call to Next.
+//
+// Lines and event data are limited in size (see [Scanner.Buffer]); a stream
+// that exceeds the limit stops with an error wrapping [ErrTooLong].
+//
+// A Scanner is not safe for concurrent use.
+type Scanner struct {
+	r   io.Reader
+	buf []byte // buf[start:end] holds bytes read but not yet consumed
+	max int
+
+	start, end int
+	lf, cr     finder // cached searches for the next LF and CR in buf[start:end]
+
+	eof       bool  // r reported io.EOF
+	err       error // sticky error other than io.EOF
+	bomDone   bool  // the start of the stream has been checked for a BOM
+	skipLF    bool  // the last line ended in CR: an LF right after it belongs to it
+	started   bool  // Next has been called
+	pending   bool  // an event was returned; its buffers are reset by the next Next
+	onComment func(comment []byte)
+
+	// The event being assembled: a data buffer, event type buffer and last
+	// event ID buffer, as in the spec.
+	dataLines int    // number of data fields seen
+	dataView  []byte // the one data value, while it is a view into buf
+	dataBuf   []byte // the data when owned: values joined by LF
+	typeBuf   []byte
+	idBuf     []byte // last event ID buffer, when idSet
+	idSet     bool   // an id field was accepted since the last blank line
+
+	// The stream's state that outlives events.
+	lastID     []byte // the last event ID string
+	lastIDStr  string // lastID as a string, when lastIDOK
+	lastIDOK   bool
+	retry      time.Duration
+	retryValid bool
+
+	// The current event.
+	curType, curData []byte
+	scratch          []byte // decoded comment, when invalid UTF-8
+}
+
+// finder remembers where the next occurrence of a byte is, so that a line
+// search resumes where it stopped instead of rescanning: each byte of the
+// stream is searched at most once for LF and once for CR, however the stream
+// is chunked. at is the index in buf of the next occurrence at or after the
+// read position, or -1 when there is none in buf[:scanned].
+type finder struct {
+	at, scanned int
+}
+
+// next returns the index of the first c in buf[from:end], or -1.
+func (f *finder) next(buf []byte, from, end int, c byte) int {
+	if f.at >= from {
+		return f.at
+	}
+	lo := max(from, f.scanned)
+	if i := bytes.IndexByte(buf[lo:end], c); i >= 0 {
+		f.at, f.scanned = lo+i, lo+i+1
+		return f.at
+	}
+	f.at, f.scanned = -1, end
+	return -1
+}
+
+// shift adjusts the finder for bytes moved n places towards the start of buf.
+func (f *finder) shift(n int) {
+	if f.at >= 0 {
+		f.at -= n
+	}
+	f.scanned = max(f.scanned-n, 0)
+}
+
+// NewScanner returns a Scanner that reads the event stream from r.
+func NewScanner(r io.Reader) *Scanner {
+	return &Scanner{r: r, max: DefaultMaxSize, lf: finder{at: -1}, cr: finder{at: -1}}
+}
+
+// Buffer sets the initial buffer to use when reading and the maximum size,
+// in bytes, of a line and of one event's data. The buffer grows, by
+// doubling, up to what the maximum needs; when buf is nil or has no capacity
+// a buffer is allocated. The default maximum is [DefaultMaxSize].
+//
+// Buffer panics if it is called after scanning has started, like
+// bufio.Scanner.Buffer.
+func (s *Scanner) Buffer(buf []byte, max int) {
+	if s.started {
+		panic("sse: Buffer called after Next")
+	}
+	s.buf = buf[:cap(buf)]
+	s.max = max
+}
+
+// OnComment registers fn to be called with the text of each comment line (a
+// line starting with a colon) as it is read, for instance to watch a
+// server's heartbeats. The text excludes the colon and, like a field value,
+// one following space. The slice is valid only during the call. A Scanner
+// with no comment function skips comments at no extra cost.
+func (s *Scanner) OnComment(fn func(comment []byte)) {
+	s.onComment = fn
+}
+
+// Reset makes s read a new stream from r, as a reconnecting EventSource does:
+// the buffered bytes, any partly read event and the BOM check start afresh,
+// while the last event ID, the reconnection time and the buffer, limit and
+// comment function are kept. A sticky error is cleared.
+func (s *Scanner) Reset(r io.Reader) {
+	s.r = r
+	s.start, s.end = 0, 0
+	s.lf, s.cr = finder{at: -1}, finder{at: -1}
+	s.eof, s.err, s.bomDone, s.skipLF = false, nil, false, false
+	s.resetEvent()
+	s.curType, s.curData = nil, nil
+}
+
+// SetLastEventID sets the last event ID string, as if the stream had set it,
+// for instance to resume a stream from an ID kept elsewhere. It must not
+// contain NUL, CR or LF to be meaningful to a server.
+func (s *Scanner) SetLastEventID(id string) {
+	s.lastID = append(s.lastID[:0], id...)
+	s.lastIDStr, s.lastIDOK = id, true
+}
+
+// Next advances to the next event, which is then available through the
+// accessors. It returns false when the stream ends or an error occurs; then
+// [Scanner.Err] tells which. An unterminated event at the end of the stream
+// is discarded, as the spec requires.
+func (s *Scanner) Next() bool {
+	s.started = true
+	if s.pending {
+		s.resetEvent()
+	}
+	for {
+		line, ok := s.readLine()
+		if !ok {
+			s.curType, s.curData = nil, nil
+			return false
+		}
+		if len(line) > 0 {
+			s.processLine(line)
+			if s.err != nil {
+				return false
+			}
+			continue
+		}
+		// A blank line: dispatch the event.
+		if s.idSet {
+			s.lastID, s.idBuf = s.idBuf, s.lastID
+			s.idSet, s.lastIDOK = false, false
+		}
+		if s.dataLines == 0 {
+			s.typeBuf = s.typeBuf[:0]
+			continue
+		}
+		s.curType = s.typeBuf
+		if len(s.curType) == 0 {
+			s.curType = defaultType
+		}
+		s.curData = s.dataBuf
+		if s.dataView != nil {
+			s.curData = s.dataView
+		}
+		s.pending = true
+		return true
+	}
+}
+
+// resetEvent empties the event buffers for the next event.
+func (s *Scanner) resetEvent() {
+	s.pending = false
+	s.dataLines = 0
+	s.dataView = nil
+	s.dataBuf = s.dataBuf[:0]
+	s.typeBuf = s.typeBuf[:0]
+	s.idSet = false
+}
+
+// processLine interprets one non-blank line.
+func (s *Scanner) processLine(line []byte) {
+	if line[0] == ':' {
+		if s.onComment != nil {
+			s.comment(line[1:])
+		}
+		return
+	}
+	name, value := splitField(line)
+	switch string(name) {
+	case FieldData:
+		s.appendData(value)
+	case FieldEvent:
+		s.typeBuf = appendUTF8(s.typeBuf[:0], value)
+	case FieldID:
+		if bytes.IndexByte(value, 0) < 0 {
+			s.idBuf = appendUTF8(s.idBuf[:0], value)
+			s.idSet = true
+		}
+	case FieldRetry:
+		if d, ok := parseRetry(value); ok {
+			s.retry, s.retryValid = d, true
+		}
+	}
+}
+
+// appendData adds a data field's value to the event. The first value is kept
+// as a view into the read buffer when it is valid UTF-8 (the common one-line
+// event costs no copy); a second value, or an invalid one, moves the data to
+// dataBuf.
+func (s *Scanner) appendData(value []byte) {
+	s.dataLines++
+	if s.dataLines == 1 && utf8.Valid(value) {
+		s.dataView = value
+		return
+	}
+	s.ownData()
+	if s.dataLines > 1 {
+		s.dataBuf = append(s.dataBuf, '\n')
+	}
+	s.dataBuf = appendUTF8(s.dataBuf, value)
+	if len(s.dataBuf) > s.max {
+		s.err = fmt.Errorf("sse: event data exceeds %d bytes: %w", s.max, ErrTooLong)
+	}
+}
+
+// ownData copies a data view into dataBuf, before the bytes it points to
+// are moved or overwritten.
+func (s *Scanner) ownData() {
+	if s.dataView != nil {
+		s.dataBuf = append(s.dataBuf[:0], s.dataView...)
+		s.dataView = nil
+	}
+}
+
+// comment hands a comment's text to the comment function.
+func (s *Scanner) comment(text []byte) {
+	if len(text) > 0 && text[0] == ' ' {
+		text = text[1:]
+	}
+	if !utf8.Valid(text) {
+		s.scratch = appendUTF8(s.scratch[:0], text)
+		text = s.scratch
+	}
+	s.onComment(text)
+}
+
+// readLine returns the next complete line, without its terminator, as a view
+// into buf. It returns false at the end of the stream (discarding an
+// unterminated line) or on error.
+func (s *Scanner) readLine() (line []byte, ok bool) {
+	for {
+		if s.skipLF && s.start < s.end {
+			if s.buf[s.start] == '\n' {
+				s.start++
+			}
+			s.skipLF = false
+		}
+		if !s.bomDone && !s.skipBOM() {
+			if !s.fill() {
+				return nil, false
+			}
+			continue
+		}
+		i := s.lf.next(s.buf, s.start, s.end, '\n')
+		hi := s.end
+		if i >= 0 {
+			hi = i
+		}
+		if j := s.cr.next(s.buf, s.start, hi, '\r'); j >= 0 && (i < 0 || j < i) {
+			i = j
+			s.skipLF = true
+		}
+		if i >= 0 {
+			line = s.buf[s.start:i]
+			s.start = i + 1
+			return line, true
+		}
+		if s.end-s.start > s.max {
+			s.err = fmt.Errorf("sse: line exceeds %d bytes: %w", s.max, ErrTooLong)
+			return nil, false
+		}
+		if !s.fill() {
+			return nil, false
+		}
+	}
+}
+
+// skipBOM strips a byte order mark at the start of the stream. It returns
+// false when it cannot decide yet: the bytes so far are a proper prefix of a
+// BOM and more may come.
+func (s *Scanner) skipBOM() bool {
+	const bom = "\xEF\xBB\xBF"
+	b := s.buf[s.start:s.end]
+	if len(b) < len(bom) && !s.eof && bytes.HasPrefix([]byte(bom), b) {
+		return false
+	}
+	if bytes.HasPrefix(b, []byte(bom)) {
+		s.start += len(bom)
+	}
+	s.bomDone = true
+	return true
+}
+
+// fill reads more bytes into buf, making room first. It returns false at
+// the end of the stream or on error.
+func (s *Scanner) fill() bool {
+	if s.eof || s.err != nil {
+		return false
+	}
+	if s.buf == nil || cap(s.buf) == 0 {
+		s.buf = make([]byte, min(initialBufSize, s.max+1))
+	}
+	if s.start > 0 && (s.end == len(s.buf) || s.start == s.end) {
+		// Slide the unread bytes to the front. A data view points into the
+		// bytes about to be overwritten: copy it out first.
+		s.ownData()
+		n := copy(s.buf, s.buf[s.start:s.end])
+		s.lf.shift(s.start)
+		s.cr.shift(s.start)
+		s.start, s.end = 0, n
+	}
+	if s.end == len(s.buf) {
+		// Full of one unfinished line: grow, up to what the limit needs.
+		size := min(max(2*len(s.buf), 64), s.max+1)
+		if size <= len(s.buf) {
+			s.err = fmt.Errorf("sse: line exceeds %d bytes: %w", s.max, ErrTooLong)
+			return false
+		}
+		buf := make([]byte, size)
+		copy(buf, s.buf[:s.end])
+		s.buf = buf
+	}
+	for range maxEmptyReads {
+		n, err := s.r.Read(s.buf[s.end:])
+		if n < 0 || n > len(s.buf)-s.end {
+			s.err = errors.New("sse: reader returned invalid count")
+			return false
+		}
+		s.end += n
+		if err == io.EOF {
+			s.eof = true
+			return n > 0
+		}
+		if err != nil {
+			s.err = err
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	s.err = io.ErrNoProgress
+	return false
+}
+
+// Err returns the first error that stopped the Scanner, or nil if the stream
+// simply ended (io.EOF is not reported).
+func (s *Scanner) Err() error {
+	return s.err
+}
+
+// Type returns the current event's type: the value of its last "event" field,
+// or "message" when there was none or it was empty. The slice is valid until
+// the next call to Next.
+func (s *Scanner) Type() []byte {
+	return s.curType
+}
+
+// ID returns the last event ID in effect when the current event was
+// dispatched. An event without an "id" field carries the ID of the one
+// before it, as in EventSource. The slice is valid until the next call to
+// Next.
+func (s *Scanner) ID() []byte {
+	return s.lastID
+}
+
+// Data returns the current event's data: the values of its "data" fields
+// joined by LF. The slice is valid until the next call to Next and must not
+// be modified.
+func (s *Scanner) Data() []byte {
+	return s.curData
+}
+
+// Retry returns the last valid reconnection time the stream has set with a
+// "retry" field, and whether one was set. A retry field takes effect when its
+// line is read, even if no event follows.
+func (s *Scanner) Retry() (time.Duration, bool) {
+	return s.retry, s.retryValid
+}
+
+// LastEventID returns the stream's last event ID string: what a reconnecting
+// client sends as Last-Event-ID. It changes only when an event block ends
+// (at a blank line), so an id in an unterminated block at the end of the
+// stream is not applied. The string is built once per change.
+func (s *Scanner) LastEventID() string {
+	if !s.lastIDOK {
+		s.lastIDStr, s.lastIDOK = string(s.lastID), true
+	}
+	return s.lastIDStr
+}
+
+// Decode copies the current event into dst through its SetEvent method and
+// returns the error SetEvent returns. See [EventSetter].
+func (s *Scanner) Decode(dst EventSetter) error {
+	if s.curType == nil {
+		return errNoEvent
+	}
+	return dst.SetEvent(s.curType, s.lastID, s.curData)
+}
+
+// DecodeJSON unmarshals the current event's data, as JSON, into v, the
+// common case of APIs whose events carry one JSON document each.
+func (s *Scanner) DecodeJSON(v any) error {
+	if s.curType == nil {
+		return errNoEvent
+	}
+	if err := json.Unmarshal(s.curData, v); err != nil {
+		return fmt.Errorf("sse: decoding %q event data as JSON: %w", s.curType, err)
+	}
+	return nil
+}
+
+// errNoEvent is returned by the decoders when there is no current event.
+var errNoEvent = errors.New("sse: no current event (Next has not returned true)")
