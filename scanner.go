@@ -73,6 +73,7 @@ type Scanner struct {
 	err       error // sticky error other than io.EOF
 	bomDone   bool  // the start of the stream has been checked for a BOM
 	skipLF    bool  // the last line ended in CR: an LF right after it belongs to it
+	lineASCII bool  // the line being processed is known to be all ASCII
 	started   bool  // Next has been called
 	pending   bool  // an event was returned; its buffers are reset by the next Next
 	onComment func(comment []byte)
@@ -107,12 +108,14 @@ type finder struct {
 	at, scanned int
 }
 
-// next returns the index of the first c in buf[from:end], or -1.
-func (f *finder) next(buf []byte, from, end int, c byte) int {
-	if f.at >= from {
-		return f.at
-	}
+// search returns the index of the first c in buf[from:end], or -1, using
+// and updating what earlier searches found. Callers first check the cached
+// f.at themselves, which keeps the common case free of a call.
+func (f *finder) search(buf []byte, from, end int, c byte) int {
 	lo := max(from, f.scanned)
+	if lo >= end {
+		return -1
+	}
 	if i := bytes.IndexByte(buf[lo:end], c); i >= 0 {
 		f.at, f.scanned = lo+i, lo+i+1
 		return f.at
@@ -246,10 +249,10 @@ func (s *Scanner) processLine(line []byte) {
 	case FieldData:
 		s.appendData(value)
 	case FieldEvent:
-		s.typeBuf = appendUTF8(s.typeBuf[:0], value)
+		s.typeBuf = s.appendValue(s.typeBuf[:0], value)
 	case FieldID:
 		if bytes.IndexByte(value, 0) < 0 {
-			s.idBuf = appendUTF8(s.idBuf[:0], value)
+			s.idBuf = s.appendValue(s.idBuf[:0], value)
 			s.idSet = true
 		}
 	case FieldRetry:
@@ -265,7 +268,7 @@ func (s *Scanner) processLine(line []byte) {
 // dataBuf.
 func (s *Scanner) appendData(value []byte) {
 	s.dataLines++
-	if s.dataLines == 1 && utf8.Valid(value) {
+	if s.dataLines == 1 && (s.lineASCII || utf8.Valid(value)) {
 		s.dataView = value
 		return
 	}
@@ -273,10 +276,19 @@ func (s *Scanner) appendData(value []byte) {
 	if s.dataLines > 1 {
 		s.dataBuf = append(s.dataBuf, '\n')
 	}
-	s.dataBuf = appendUTF8(s.dataBuf, value)
+	s.dataBuf = s.appendValue(s.dataBuf, value)
 	if len(s.dataBuf) > s.max {
 		s.err = fmt.Errorf("sse: event data exceeds %d bytes: %w", s.max, ErrTooLong)
 	}
+}
+
+// appendValue appends a field value of the current line to dst, decoding
+// invalid UTF-8 unless the line is known to be ASCII.
+func (s *Scanner) appendValue(dst, value []byte) []byte {
+	if s.lineASCII {
+		return append(dst, value...)
+	}
+	return appendUTF8(dst, value)
 }
 
 // ownData copies a data view into dataBuf, before the bytes it points to
@@ -317,16 +329,38 @@ func (s *Scanner) readLine() (line []byte, ok bool) {
 			}
 			continue
 		}
-		i := s.lf.next(s.buf, s.start, s.end, '\n')
-		hi := s.end
-		if i >= 0 {
-			hi = i
+		if s.start < s.end {
+			// Blank lines are a third of a stream of small events.
+			if c := s.buf[s.start]; c == '\n' || c == '\r' {
+				s.skipLF = c == '\r'
+				s.start++
+				return s.buf[s.start-1 : s.start-1], true
+			}
 		}
-		if j := s.cr.next(s.buf, s.start, hi, '\r'); j >= 0 && (i < 0 || j < i) {
-			i = j
-			s.skipLF = true
+		i, ascii := scanEOL(s.buf[s.start:min(s.start+shortLine, s.end)])
+		switch {
+		case i >= 0:
+			i += s.start
+		case s.end-s.start > shortLine:
+			// A long line: search the rest with IndexByte, resuming where
+			// earlier searches of this line stopped.
+			from := s.start + shortLine
+			ascii = false
+			i = s.lf.at
+			if i < from {
+				i = s.lf.search(s.buf, from, s.end, '\n')
+			}
+			j := s.cr.at
+			if j < from {
+				j = s.cr.search(s.buf, from, s.end, '\r')
+			}
+			if j >= 0 && (i < 0 || j < i) {
+				i = j
+			}
 		}
 		if i >= 0 {
+			s.skipLF = s.buf[i] == '\r'
+			s.lineASCII = ascii
 			line = s.buf[s.start:i]
 			s.start = i + 1
 			return line, true
