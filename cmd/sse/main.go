@@ -1,0 +1,145 @@
+// Command sse reads server-sent event streams.
+//
+// Usage:
+//
+//	sse <command> [arguments]
+//
+// The commands are:
+//
+//	cat     print the events of a stream (a file, or - for standard input)
+//	help    print usage, or a command's usage: sse help cat
+//
+// Run "sse help cat" for the output formats and flags.
+//
+// Exit status: 0 on success, 1 when a stream cannot be opened or read (or
+// output cannot be written), 2 for bad usage.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1 // a source could not be opened or read, or output written
+	exitUsage = 2 // bad command line
+)
+
+// A command is a subcommand: sse <name> [arguments].
+type command struct {
+	name  string // what the user types
+	short string // one-line description for the command list
+	// run runs the command with the arguments after its name and returns
+	// the exit code. It reports its own errors and usage on stderr; given
+	// -h it prints its usage and returns exitOK.
+	run func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+}
+
+// commands lists the subcommands in the order usage shows them. A new
+// subcommand is one entry here and a file holding its run function.
+var commands = []command{
+	{name: "cat", short: "print the events of a stream (a file, or - for standard input)", run: runCat},
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is the whole program: it dispatches args (without the program name)
+// to a subcommand and returns the exit code.
+//
+// It installs no signal handler: the default action of an interrupt, ending
+// the process, is right for a reader whose live output is flushed after
+// every event. A subcommand that must shut down gracefully (a server) can
+// derive its own context with signal.NotifyContext.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx := context.Background()
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		if len(args) == 1 {
+			usage(stdout)
+			return exitOK
+		}
+		if len(args) > 2 {
+			fmt.Fprintln(stderr, "usage: sse help [command]")
+			return exitUsage
+		}
+		cmd := lookup(args[1])
+		if cmd == nil {
+			return unknown(args[1], stderr)
+		}
+		// A command prints its usage on what it is given as stderr.
+		return cmd.run(ctx, []string{"-h"}, stdin, stdout, stdout)
+	}
+	cmd := lookup(args[0])
+	if cmd == nil {
+		return unknown(args[0], stderr)
+	}
+	return cmd.run(ctx, args[1:], stdin, stdout, stderr)
+}
+
+// lookup returns the command called name, or nil.
+func lookup(name string) *command {
+	for i := range commands {
+		if commands[i].name == name {
+			return &commands[i]
+		}
+	}
+	return nil
+}
+
+// unknown reports an unknown command name.
+func unknown(name string, stderr io.Writer) int {
+	fmt.Fprintf(stderr, "sse: unknown command %q\nRun 'sse help' for usage.\n", name)
+	return exitUsage
+}
+
+// usage prints the program's usage: the list of commands.
+func usage(w io.Writer) {
+	fmt.Fprint(w, "sse reads server-sent event streams.\n\nUsage:\n\n\tsse <command> [arguments]\n\nThe commands are:\n\n")
+	for _, c := range commands {
+		fmt.Fprintf(w, "\t%-7s %s\n", c.name, c.short)
+	}
+	fmt.Fprint(w, "\nRun 'sse help <command>' for a command's flags and output.\n")
+}
+
+// parseFlags parses args with fs, allowing flags after positional
+// arguments as well as before them ("sse cat file.sse --json"), and returns
+// the positional arguments. Everything after a "--" is positional.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// flagExit returns the exit code for an error from parseFlags: exitOK for a
+// help request (flag.ErrHelp), exitUsage otherwise. The flag set has already
+// printed the error and the usage.
+func flagExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return exitUsage
+}

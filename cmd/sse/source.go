@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"iter"
+	"os"
+	"strings"
+
+	"github.com/fastsse/sse"
+)
+
+// errURLUnsupported is the error for an http(s):// source until the
+// command can dial one.
+var errURLUnsupported = errors.New("URL sources are not supported yet")
+
+// sourceOptions configures how a source is read.
+type sourceOptions struct {
+	maxSize int       // limit on lines and event data, for Scanner.Buffer
+	stdin   io.Reader // what "-" reads
+}
+
+// A source is an opened event stream.
+type source struct {
+	// events yields the stream's events, then its error, if any.
+	events iter.Seq2[sse.Event, error]
+	// live is whether events arrive over time (a pipe, a network stream),
+	// so that output should be flushed after each one.
+	live  bool
+	close func() error // nil when there is nothing to close
+}
+
+// Close releases the source.
+func (s *source) Close() error {
+	if s.close == nil {
+		return nil
+	}
+	return s.close()
+}
+
+// openSource opens src, as given on the command line: "-" for stdin, an
+// http:// or https:// URL, or a file path. A regular file is read as an
+// sse.Recording (memory-mapped); anything else a path names (a named pipe,
+// /dev/stdin, a process substitution) is read as a stream.
+//
+// ctx bounds the life of network sources; URL sources slot in here,
+// returning the events of a reconnecting client as another iter.Seq2 with
+// live set.
+func openSource(ctx context.Context, src string, opts sourceOptions) (*source, error) {
+	if src == "-" {
+		return streamSource(opts.stdin, nil, opts), nil
+	}
+	if isURL(src) {
+		return nil, errURLUnsupported
+	}
+	fi, err := os.Stat(src)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		f, err := os.Open(src)
+		if err != nil {
+			return nil, err
+		}
+		return streamSource(f, f.Close, opts), nil
+	}
+	rec, err := sse.OpenRecording(src)
+	if err != nil {
+		return nil, err
+	}
+	s := rec.Scanner()
+	s.Buffer(nil, opts.maxSize)
+	return &source{events: s.Events(), close: rec.Close}, nil
+}
+
+// streamSource reads events from r as they arrive.
+func streamSource(r io.Reader, closeFn func() error, opts sourceOptions) *source {
+	s := sse.NewScanner(r)
+	s.Buffer(nil, opts.maxSize)
+	return &source{events: s.Events(), live: true, close: closeFn}
+}
+
+// isURL reports whether src is an http or https URL rather than a path.
+func isURL(src string) bool {
+	lower := strings.ToLower(src)
+	return strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://")
+}

@@ -1,0 +1,186 @@
+package sse_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"testing/iotest"
+
+	"github.com/fastsse/sse"
+)
+
+const chatFile = "testdata/chat.sse"
+
+// collect ranges over the events of s, failing the test on an error.
+func collect(t *testing.T, s *sse.Scanner) []sse.Event {
+	t.Helper()
+	var evs []sse.Event
+	for ev, err := range s.Events() {
+		if err != nil {
+			t.Fatalf("scanning: %v", err)
+		}
+		evs = append(evs, ev)
+	}
+	return evs
+}
+
+func TestRecordingScansLikeFile(t *testing.T) {
+	rec, err := sse.OpenRecording(chatFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Close()
+	s := rec.Scanner()
+	got := collect(t, s)
+
+	f, err := os.Open(chatFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ref := sse.NewScanner(f)
+	want := collect(t, ref)
+
+	if len(want) == 0 {
+		t.Fatalf("%s holds no events", chatFile)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("events through OpenRecording differ from os.Open:\n got %q\nwant %q", got, want)
+	}
+	// A small initial buffer makes the Scanner read the mapping in many
+	// small windows, sliding and growing its buffer between them.
+	small, err := sse.OpenRecording(chatFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer small.Close()
+	ss := small.Scanner()
+	ss.Buffer(make([]byte, 16), sse.DefaultMaxSize)
+	if got := collect(t, ss); !reflect.DeepEqual(got, want) {
+		t.Errorf("events through OpenRecording with a 16-byte buffer differ from os.Open:\n got %q\nwant %q", got, want)
+	}
+	gd, gok := s.Retry()
+	wd, wok := ref.Retry()
+	if gd != wd || gok != wok || s.LastEventID() != ref.LastEventID() {
+		t.Errorf("stream state: recording retry %v,%v id %q; file retry %v,%v id %q",
+			gd, gok, s.LastEventID(), wd, wok, ref.LastEventID())
+	}
+}
+
+func TestRecordingReader(t *testing.T) {
+	content, err := os.ReadFile(chatFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := sse.OpenRecording(chatFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Close()
+	if rec.Len() != len(content) {
+		t.Errorf("Len() = %d; want %d", rec.Len(), len(content))
+	}
+	// iotest.TestReader checks Read (in varied sizes) and ReadAt against
+	// the file's contents; it reads from the current position, the start.
+	if err := iotest.TestReader(rec, content); err != nil {
+		t.Error(err)
+	}
+	if n, err := rec.Read(make([]byte, 8)); n != 0 || err != io.EOF {
+		t.Errorf("Read at end = %d, %v; want 0, EOF", n, err)
+	}
+	if n, err := rec.Read(nil); n != 0 || err != nil {
+		t.Errorf("Read(nil) at end = %d, %v; want 0, nil", n, err)
+	}
+	buf := make([]byte, 5)
+	if n, err := rec.ReadAt(buf, int64(len(content))-3); n != 3 || err != io.EOF || !bytes.Equal(buf[:3], content[len(content)-3:]) {
+		t.Errorf("ReadAt across the end = %d, %v, %q; want 3, EOF, %q", n, err, buf[:n], content[len(content)-3:])
+	}
+	if n, err := rec.ReadAt(buf, int64(len(content))+10); n != 0 || err != io.EOF {
+		t.Errorf("ReadAt past the end = %d, %v; want 0, EOF", n, err)
+	}
+	if _, err := rec.ReadAt(buf, -1); err == nil {
+		t.Errorf("ReadAt at offset -1: no error")
+	}
+}
+
+func TestRecordingClose(t *testing.T) {
+	rec, err := sse.OpenRecording(chatFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatalf("first Close: %v", err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Errorf("second Close: %v; want nil", err)
+	}
+	if _, err := rec.Read(make([]byte, 1)); !errors.Is(err, fs.ErrClosed) {
+		t.Errorf("Read after Close: %v; want fs.ErrClosed", err)
+	}
+	if _, err := rec.ReadAt(make([]byte, 1), 0); !errors.Is(err, fs.ErrClosed) {
+		t.Errorf("ReadAt after Close: %v; want fs.ErrClosed", err)
+	}
+	if rec.Len() != 0 {
+		t.Errorf("Len after Close = %d; want 0", rec.Len())
+	}
+	s := rec.Scanner()
+	if s.Next() || !errors.Is(s.Err(), fs.ErrClosed) {
+		t.Errorf("scanning a closed recording: Err() = %v; want fs.ErrClosed", s.Err())
+	}
+}
+
+func TestOpenRecordingMissing(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "missing.sse")
+	rec, err := sse.OpenRecording(name)
+	if !errors.Is(err, fs.ErrNotExist) || rec != nil {
+		t.Fatalf("OpenRecording(missing) = %v, %v; want nil, fs.ErrNotExist", rec, err)
+	}
+	var pe *fs.PathError
+	if !errors.As(err, &pe) || pe.Path != name {
+		t.Errorf("error %v does not name the file %s", err, name)
+	}
+}
+
+func TestOpenRecordingNotRegular(t *testing.T) {
+	dir := t.TempDir()
+	rec, err := sse.OpenRecording(dir)
+	var pe *fs.PathError
+	if err == nil || rec != nil || !errors.As(err, &pe) || pe.Path != dir {
+		t.Fatalf("OpenRecording(directory) = %v, %v; want a *fs.PathError naming it", rec, err)
+	}
+}
+
+func TestRecordingEmpty(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "empty.sse")
+	if err := os.WriteFile(name, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := sse.OpenRecording(name)
+	if err != nil {
+		t.Fatalf("OpenRecording(empty file): %v", err)
+	}
+	if rec.Len() != 0 {
+		t.Errorf("Len() = %d; want 0", rec.Len())
+	}
+	if n, err := rec.Read(make([]byte, 16)); n != 0 || err != io.EOF {
+		t.Errorf("Read = %d, %v; want 0, EOF", n, err)
+	}
+	s := rec.Scanner()
+	if s.Next() {
+		t.Errorf("empty recording yielded an event: %q", s.Data())
+	}
+	if err := s.Err(); err != nil {
+		t.Errorf("empty recording: Err() = %v; want nil", err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}
