@@ -359,6 +359,10 @@ func (s *Scanner) readLine() (line []byte, ok bool) {
 			}
 		}
 		if i >= 0 {
+			if i-s.start > s.max { // possible when Buffer was given more room than max
+				s.err = fmt.Errorf("sse: line exceeds %d bytes: %w", s.max, ErrTooLong)
+				return nil, false
+			}
 			s.skipLF = s.buf[i] == '\r'
 			s.lineASCII = ascii
 			line = s.buf[s.start:i]
