@@ -331,10 +331,7 @@ func TestComments(t *testing.T) {
 }
 
 // counter decodes a number without keeping the slices it is given.
-type counter struct {
-	n      int
-	sawErr bool
-}
+type counter struct{ n int }
 
 func (c *counter) SetEvent(typ, id, data []byte) error {
 	if string(typ) == "fail" {
