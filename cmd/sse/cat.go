@@ -11,11 +11,21 @@ import (
 	"github.com/fastsse/sse"
 )
 
-const catUsage = `usage: sse cat [--json] [--max-size N] SRC
+const catUsage = `usage: sse cat [--json] [--max-size N] [-X METHOD] [-d BODY] [-H 'Name: value']... [--once] SRC
 
 sse cat prints the events the stream SRC dispatches, as a browser's
 EventSource would receive them. SRC is the path of a file holding a
-recorded stream, or - to read standard input.
+recorded stream, - to read standard input, or an http:// or https:// URL.
+
+A URL is requested like curl -N would, with Accept: text/event-stream, and
+the stream is followed as EventSource follows it: when the connection ends
+or breaks, sse cat reconnects, sending Last-Event-ID, after the delay the
+server set with retry. It exits 0 when the server ends the stream with 204
+No Content (or, with --once, when the response ends), and 1 with the status
+and the start of the body when the server answers anything but a
+text/event-stream 200. -d sends a body (POST unless -X says otherwise;
+application/json when it looks like JSON and no -H sets Content-Type), sent
+again on each reconnect.
 
 By default each event is printed as a header line, its data (verbatim; data
 of several lines as several lines), and a blank line:
@@ -51,12 +61,18 @@ func runCat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	jsonOut := flags.Bool("json", false, `print each event as one JSON object {"type":…,"id":…,"data":…} per line`)
 	maxSize := flags.Int("max-size", sse.DefaultMaxSize, "accept lines and event data of up to `N` bytes")
+	var req requestFlags
+	flags.StringVar(&req.method, "X", "", "HTTP `METHOD` for a URL (default GET, or POST with -d)")
+	flags.StringVar(&req.body, "d", "", "request `BODY` for a URL")
+	flags.Var(&req.headers, "H", "request header `'Name: value'` for a URL (repeatable)")
+	flags.StringVar(&req.lastID, "last-event-id", "", "resume a URL stream after this `ID`")
+	flags.BoolVar(&req.oneShot, "once", false, "for a URL: end when the response ends instead of reconnecting (LLM APIs)")
 	pos, err := parseFlags(flags, args)
 	if err != nil {
 		return flagExit(err)
 	}
 	if len(pos) != 1 {
-		fmt.Fprintf(stderr, "sse cat: want one SRC, got %d arguments\nusage: sse cat [--json] [--max-size N] SRC\n", len(pos))
+		fmt.Fprintf(stderr, "sse cat: want one SRC, got %d arguments\nusage: sse cat [--json] [--max-size N] [-X METHOD] [-d BODY] [-H 'Name: value']... [--once] SRC\n", len(pos))
 		return exitUsage
 	}
 	if *maxSize <= 0 {
@@ -65,7 +81,7 @@ func runCat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 
 	name := pos[0]
-	src, err := openSource(ctx, name, sourceOptions{maxSize: *maxSize, stdin: stdin})
+	src, err := openSource(ctx, name, sourceOptions{maxSize: *maxSize, stdin: stdin, request: req})
 	if err != nil {
 		fmt.Fprintf(stderr, "sse cat: %s: %v\n", name, pathless(err))
 		return exitFail

@@ -191,13 +191,6 @@ func TestCatTooLong(t *testing.T) {
 	}
 }
 
-func TestCatURL(t *testing.T) {
-	code, out, errOut := runSSE(t, "", "cat", "https://example.com/events")
-	if code != exitFail || out != "" || !strings.Contains(errOut, "not supported yet") {
-		t.Errorf("exit %d, stdout %q, stderr %q; want %d and a not-supported message", code, out, errOut, exitFail)
-	}
-}
-
 func TestCatStreamsNonRegularFile(t *testing.T) {
 	// A path that is not a regular file (here a pipe, as /dev/stdin or a
 	// process substitution would be) is read as a stream, not mapped.

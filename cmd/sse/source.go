@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
 	"iter"
 	"os"
@@ -11,14 +10,11 @@ import (
 	"github.com/fastsse/sse"
 )
 
-// errURLUnsupported is the error for an http(s):// source until the
-// command can dial one.
-var errURLUnsupported = errors.New("URL sources are not supported yet")
-
 // sourceOptions configures how a source is read.
 type sourceOptions struct {
 	maxSize int       // limit on lines and event data, for Scanner.Buffer
 	stdin   io.Reader // what "-" reads
+	request requestFlags
 }
 
 // A source is an opened event stream.
@@ -44,15 +40,14 @@ func (s *source) Close() error {
 // sse.Recording (memory-mapped); anything else a path names (a named pipe,
 // /dev/stdin, a process substitution) is read as a stream.
 //
-// ctx bounds the life of network sources; URL sources slot in here,
-// returning the events of a reconnecting client as another iter.Seq2 with
-// live set.
+// ctx bounds the life of network sources: a URL is dialled with
+// sse.Dial, which reconnects as EventSource does.
 func openSource(ctx context.Context, src string, opts sourceOptions) (*source, error) {
 	if src == "-" {
 		return streamSource(opts.stdin, nil, opts), nil
 	}
 	if isURL(src) {
-		return nil, errURLUnsupported
+		return dialSource(ctx, src, opts)
 	}
 	fi, err := os.Stat(src)
 	if err != nil {
@@ -79,6 +74,27 @@ func streamSource(r io.Reader, closeFn func() error, opts sourceOptions) *source
 	s := sse.NewScanner(r)
 	s.Buffer(nil, opts.maxSize)
 	return &source{events: s.Events(), live: true, close: closeFn}
+}
+
+// dialSource connects to url; Dial returns the first connection's
+// failure, such as a 404, at once.
+func dialSource(ctx context.Context, url string, opts sourceOptions) (*source, error) {
+	req, err := opts.request.newRequest(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	dialOpts := []sse.Option{sse.WithMaxSize(opts.maxSize)}
+	if opts.request.lastID != "" {
+		dialOpts = append(dialOpts, sse.WithLastEventID(opts.request.lastID))
+	}
+	if opts.request.oneShot {
+		dialOpts = append(dialOpts, sse.WithOneShot())
+	}
+	c, err := sse.Dial(req, dialOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return &source{events: c.Events(), live: true, close: c.Close}, nil
 }
 
 // isURL reports whether src is an http or https URL rather than a path.
