@@ -70,13 +70,16 @@ type EventSetter interface {
 // splitField splits a non-empty, non-comment line into field name and value
 // as the spec does: the name runs to the first colon, and one space after the
 // colon is dropped. A line without a colon is a name with an empty value.
+// value is always a subslice of line.
 func splitField(line []byte) (name, value []byte) {
 	// Fast path for the field that dominates streams: "data:" cannot hold an
 	// earlier colon, so its colon is the first one.
 	i := 4
 	if len(line) < 5 || line[4] != ':' || string(line[:4]) != FieldData {
 		if i = bytes.IndexByte(line, ':'); i < 0 {
-			return line, nil
+			// An empty value, but one that still points to where the line
+			// ends: the Scanner locates data values in its buffer.
+			return line, line[len(line):]
 		}
 	}
 	name, value = line[:i], line[i+1:]

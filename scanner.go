@@ -68,20 +68,25 @@ type Scanner struct {
 
 	start, end int
 	lf, cr     finder // cached searches for the next LF and CR in buf[start:end]
+	high       finder // cached search for the next byte that is not ASCII
 
 	eof       bool  // r reported io.EOF
 	err       error // sticky error other than io.EOF
 	bomDone   bool  // the start of the stream has been checked for a BOM
 	skipLF    bool  // the last line ended in CR: an LF right after it belongs to it
 	lineASCII bool  // the line being processed is known to be all ASCII
-	started   bool  // Next has been called
-	pending   bool  // an event was returned; its buffers are reset by the next Next
-	onComment func(comment []byte)
+
+	// Predictions of whether the next line is long (see lineEnd).
+	longData, longOther bool
+	started             bool // Next has been called
+	pending             bool // an event was returned; its buffers are reset by the next Next
+	onComment           func(comment []byte)
 
 	// The event being assembled: a data buffer, event type buffer and last
 	// event ID buffer, as in the spec.
 	dataLines int    // number of data fields seen
-	dataView  []byte // the one data value, while it is a view into buf
+	viewing   bool   // the data is dataView, a view into buf
+	dataView  []byte // the data while viewing
 	dataBuf   []byte // the data when owned: values joined by LF
 	typeBuf   []byte
 	idBuf     []byte // last event ID buffer, when idSet
@@ -124,6 +129,20 @@ func (f *finder) search(buf []byte, from, end int, c byte) int {
 	return -1
 }
 
+// searchHigh is search for the first byte that is not ASCII.
+func (f *finder) searchHigh(buf []byte, from, end int) int {
+	lo := max(from, f.scanned)
+	if lo >= end {
+		return -1
+	}
+	if i := indexHigh(buf[lo:end]); i >= 0 {
+		f.at, f.scanned = lo+i, lo+i+1
+		return f.at
+	}
+	f.at, f.scanned = -1, end
+	return -1
+}
+
 // shift adjusts the finder for bytes moved n places towards the start of buf.
 func (f *finder) shift(n int) {
 	if f.at >= 0 {
@@ -134,7 +153,7 @@ func (f *finder) shift(n int) {
 
 // NewScanner returns a Scanner that reads the event stream from r.
 func NewScanner(r io.Reader) *Scanner {
-	return &Scanner{r: r, max: DefaultMaxSize, lf: finder{at: -1}, cr: finder{at: -1}}
+	return &Scanner{r: r, max: DefaultMaxSize, lf: finder{at: -1}, cr: finder{at: -1}, high: finder{at: -1}}
 }
 
 // Buffer sets the initial buffer to use when reading and the maximum size,
@@ -168,7 +187,7 @@ func (s *Scanner) OnComment(fn func(comment []byte)) {
 func (s *Scanner) Reset(r io.Reader) {
 	s.r = r
 	s.start, s.end = 0, 0
-	s.lf, s.cr = finder{at: -1}, finder{at: -1}
+	s.lf, s.cr, s.high = finder{at: -1}, finder{at: -1}, finder{at: -1}
 	s.eof, s.err, s.bomDone, s.skipLF = false, nil, false, false
 	s.resetEvent()
 	s.curType, s.curData = nil, nil
@@ -218,7 +237,7 @@ func (s *Scanner) Next() bool {
 			s.curType = defaultType
 		}
 		s.curData = s.dataBuf
-		if s.dataView != nil {
+		if s.viewing {
 			s.curData = s.dataView
 		}
 		s.pending = true
@@ -230,7 +249,7 @@ func (s *Scanner) Next() bool {
 func (s *Scanner) resetEvent() {
 	s.pending = false
 	s.dataLines = 0
-	s.dataView = nil
+	s.viewing, s.dataView = false, nil
 	s.dataBuf = s.dataBuf[:0]
 	s.typeBuf = s.typeBuf[:0]
 	s.idSet = false
@@ -262,14 +281,32 @@ func (s *Scanner) processLine(line []byte) {
 	}
 }
 
-// appendData adds a data field's value to the event. The first value is kept
-// as a view into the read buffer when it is valid UTF-8 (the common one-line
-// event costs no copy); a second value, or an invalid one, moves the data to
-// dataBuf.
+// appendData adds a data field's value to the event. While the values are
+// valid UTF-8 the data stays in the read buffer, with no copy: the first
+// value is a view of its line, and each further one is moved down in the
+// buffer to follow the data so far after an LF. That is always possible,
+// because each value is shorter than the line it came from and the bytes it
+// lands on have been read already. Invalid UTF-8, whose replacement may be
+// longer, moves the data to dataBuf.
 func (s *Scanner) appendData(value []byte) {
 	s.dataLines++
-	if s.dataLines == 1 && (s.lineASCII || utf8.Valid(value)) {
-		s.dataView = value
+	valid := s.lineASCII || utf8.Valid(value)
+	switch {
+	case s.dataLines == 1 && valid:
+		s.viewing, s.dataView = true, value
+		return
+	case s.viewing && valid:
+		// The view and value both lie in s.buf (fill copies the view out
+		// before moving or replacing the buffer), so their offsets follow
+		// from the capacities.
+		from := cap(s.buf) - cap(s.dataView)
+		to := from + len(s.dataView)
+		s.buf[to] = '\n'
+		n := copy(s.buf[to+1:], value)
+		s.dataView = s.buf[from : to+1+n]
+		if len(s.dataView) > s.max {
+			s.err = fmt.Errorf("sse: event data exceeds %d bytes: %w", s.max, ErrTooLong)
+		}
 		return
 	}
 	s.ownData()
@@ -294,9 +331,9 @@ func (s *Scanner) appendValue(dst, value []byte) []byte {
 // ownData copies a data view into dataBuf, before the bytes it points to
 // are moved or overwritten.
 func (s *Scanner) ownData() {
-	if s.dataView != nil {
+	if s.viewing {
 		s.dataBuf = append(s.dataBuf[:0], s.dataView...)
-		s.dataView = nil
+		s.viewing, s.dataView = false, nil
 	}
 }
 
@@ -337,27 +374,7 @@ func (s *Scanner) readLine() (line []byte, ok bool) {
 				return s.buf[s.start-1 : s.start-1], true
 			}
 		}
-		i, ascii := scanEOL(s.buf[s.start:min(s.start+shortLine, s.end)])
-		switch {
-		case i >= 0:
-			i += s.start
-		case s.end-s.start > shortLine:
-			// A long line: search the rest with IndexByte, resuming where
-			// earlier searches of this line stopped.
-			from := s.start + shortLine
-			ascii = false
-			i = s.lf.at
-			if i < from {
-				i = s.lf.search(s.buf, from, s.end, '\n')
-			}
-			j := s.cr.at
-			if j < from {
-				j = s.cr.search(s.buf, from, s.end, '\r')
-			}
-			if j >= 0 && (i < 0 || j < i) {
-				i = j
-			}
-		}
+		i, ascii := s.lineEnd()
 		if i >= 0 {
 			if i-s.start > s.max { // possible when Buffer was given more room than max
 				s.err = fmt.Errorf("sse: line exceeds %d bytes: %w", s.max, ErrTooLong)
@@ -377,6 +394,56 @@ func (s *Scanner) readLine() (line []byte, ok bool) {
 			return nil, false
 		}
 	}
+}
+
+// lineEnd returns the index in buf of the CR or LF that ends the line
+// starting at s.start, or -1 when buf holds no line end yet, and whether the
+// line is all ASCII.
+//
+// Short lines are searched with scanEOL, which finds the end and checks for
+// ASCII in one pass; long ones with IndexByte (through the finders, which
+// resume where an earlier search of the same line stopped) and isASCII,
+// which are faster per byte but cost more per call. Which search to try
+// first is predicted from the lines before, separately for data lines and
+// other lines: real streams repeat their shapes.
+func (s *Scanner) lineEnd() (int, bool) {
+	if s.start == s.end {
+		return -1, false
+	}
+	long := &s.longOther
+	if s.buf[s.start] == 'd' {
+		long = &s.longData
+	}
+	if !*long {
+		i, ascii := scanEOL(s.buf[s.start:min(s.start+shortLine, s.end)])
+		if i >= 0 {
+			return s.start + i, ascii
+		}
+		if s.end-s.start <= shortLine {
+			return -1, false
+		}
+		*long = true
+	}
+	i := s.lf.at
+	if i < s.start {
+		i = s.lf.search(s.buf, s.start, s.end, '\n')
+	}
+	j := s.cr.at
+	if j < s.start {
+		j = s.cr.search(s.buf, s.start, s.end, '\r')
+	}
+	if j >= 0 && (i < 0 || j < i) {
+		i = j
+	}
+	if i < 0 {
+		return -1, false
+	}
+	*long = i-s.start > shortLine
+	h := s.high.at
+	if h < s.start {
+		h = s.high.searchHigh(s.buf, s.start, s.end)
+	}
+	return i, h < 0 || h >= i
 }
 
 // skipBOM strips a byte order mark at the start of the stream. It returns
@@ -411,6 +478,7 @@ func (s *Scanner) fill() bool {
 		n := copy(s.buf, s.buf[s.start:s.end])
 		s.lf.shift(s.start)
 		s.cr.shift(s.start)
+		s.high.shift(s.start)
 		s.start, s.end = 0, n
 	}
 	if s.end == len(s.buf) {
@@ -420,6 +488,7 @@ func (s *Scanner) fill() bool {
 			s.err = fmt.Errorf("sse: line exceeds %d bytes: %w", s.max, ErrTooLong)
 			return false
 		}
+		s.ownData() // the view must stay in s.buf to grow in place
 		buf := make([]byte, size)
 		copy(buf, s.buf[:s.end])
 		s.buf = buf

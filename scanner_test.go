@@ -9,6 +9,7 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+	"unicode/utf8"
 
 	"go.uber.org/goleak"
 )
@@ -418,6 +419,37 @@ func TestViewsAcrossRefills(t *testing.T) {
 			if i != len(want.events) || s.Err() != nil {
 				t.Fatalf("size %d: %d events, err %v", size, i, s.Err())
 			}
+		}
+	}
+}
+
+// TestLongLineUTF8 puts invalid UTF-8 at the start, middle and end of lines
+// long and short, after runs of lines of the other length, so that both
+// line searches (and the switch between them) must decode it.
+func TestLongLineUTF8(t *testing.T) {
+	long := strings.Repeat("a", 300)
+	var in strings.Builder
+	var want []Event
+	for _, body := range []string{"\xffx" + long, long + "\xe2\x82" + long, long + "\xc0", "\xff", "ok", long, "\xed\xa0\x80"} {
+		for _, prefix := range []string{"data: ", "id: 1\ndata: "} {
+			in.WriteString(prefix + body + "\n\n")
+			id := ""
+			if len(want) > 0 {
+				id = want[len(want)-1].ID
+			}
+			if strings.HasPrefix(prefix, "id") {
+				id = "1"
+			}
+			want = append(want, Event{Type: "message", ID: id, Data: string(appendUTF8(nil, []byte(body)))})
+		}
+	}
+	got := scanAll(strings.NewReader(in.String()), 0)
+	if got.err != nil || !reflect.DeepEqual(got.events, want) {
+		t.Fatalf("got %q (err %v)\nwant %q", got.events, got.err, want)
+	}
+	for _, e := range got.events {
+		if !utf8.ValidString(e.Data) {
+			t.Fatalf("invalid UTF-8 in %q", e.Data)
 		}
 	}
 }

@@ -1,0 +1,199 @@
+package sse
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/fastsse/sse/internal/corpus"
+)
+
+// The benchmarks read each corpus of internal/corpus through a plain
+// io.Reader (no WriterTo shortcut), and the baseline splits the same bytes
+// into lines with bufio.Scanner: the target is at least half its speed.
+//
+//	go test -run '^$' -bench 'Scanner|BufioLines|HugeLine' -benchmem
+
+// verify checks once that the Scanner dispatches the corpus's ground truth.
+func verify(b *testing.B, c *corpus.Corpus, s *Scanner) {
+	b.Helper()
+	var ta corpus.Tally
+	for s.Next() {
+		ta.Add(s.Type(), s.ID(), s.Data())
+	}
+	if s.Err() != nil || ta.Truth() != c.Truth {
+		b.Fatalf("%s: Scanner read %+v (err %v), truth %+v", c.Name, ta.Truth(), s.Err(), c.Truth)
+	}
+}
+
+func newBenchScanner(r io.Reader, c *corpus.Corpus) *Scanner {
+	s := NewScanner(r)
+	if c.Name == "hugeline" {
+		s.Buffer(nil, 2*corpus.HugeLineSize)
+	}
+	return s
+}
+
+func BenchmarkScanner(b *testing.B) {
+	for _, c := range corpus.All() {
+		b.Run(c.Name, func(b *testing.B) {
+			verify(b, c, newBenchScanner(plainReader{bytes.NewReader(c.Bytes)}, c))
+			r := bytes.NewReader(c.Bytes)
+			s := newBenchScanner(plainReader{r}, c)
+			b.SetBytes(int64(len(c.Bytes)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			n := 0
+			for range b.N {
+				r.Reset(c.Bytes)
+				s.Reset(plainReader{r}) // steady state: buffers kept
+				for s.Next() {
+					n += len(s.Data())
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*c.Truth.Events), "ns/event")
+			if n != b.N*c.Truth.Bytes {
+				b.Fatalf("read %d data bytes, want %d", n, b.N*c.Truth.Bytes)
+			}
+		})
+	}
+}
+
+// BenchmarkBufioLines is the baseline: bufio.Scanner splitting the same
+// bytes into lines, touching each line.
+func BenchmarkBufioLines(b *testing.B) {
+	for _, c := range corpus.All() {
+		b.Run(c.Name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.Bytes)))
+			b.ReportAllocs()
+			buf := make([]byte, 64<<10)
+			n := 0
+			for range b.N {
+				s := bufio.NewScanner(plainReader{bytes.NewReader(c.Bytes)})
+				s.Buffer(buf, 2*corpus.HugeLineSize)
+				for s.Scan() {
+					n += len(s.Bytes())
+				}
+				if s.Err() != nil {
+					b.Fatal(s.Err())
+				}
+			}
+			_ = n
+		})
+	}
+}
+
+// chunked gives at most size bytes per Read.
+type chunked struct {
+	data []byte
+	size int
+}
+
+func (c *chunked) Read(p []byte) (int, error) {
+	if len(c.data) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p[:min(len(p), c.size)], c.data)
+	c.data = c.data[n:]
+	return n, nil
+}
+
+// BenchmarkHugeLine reads one 4 MiB data line from a reader that gives it
+// whole and from one that gives 4 KiB per Read: the line search resumes
+// where it stopped, so the chunked read should cost about the same.
+func BenchmarkHugeLine(b *testing.B) {
+	c := corpus.Get("hugeline")
+	for _, size := range []int{len(c.Bytes), 4 << 10} {
+		name := "whole"
+		if size < len(c.Bytes) {
+			name = fmt.Sprintf("%dKiB", size>>10)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.Bytes)))
+			b.ReportAllocs()
+			for range b.N {
+				s := NewScanner(&chunked{data: c.Bytes, size: size})
+				s.Buffer(nil, 2*corpus.HugeLineSize)
+				if !s.Next() || len(s.Data()) != corpus.HugeLineSize {
+					b.Fatalf("no 4 MiB event: %v", s.Err())
+				}
+			}
+		})
+	}
+}
+
+// repeatReader gives the same bytes forever.
+type repeatReader struct {
+	data []byte
+	off  int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		c := copy(p[n:], r.data[r.off:])
+		n += c
+		r.off = (r.off + c) % len(r.data)
+	}
+	return n, nil
+}
+
+// TestZeroAllocsPerEvent checks that, once warmed up, reading an event and
+// its fields allocates nothing, nor does decoding into a destination that
+// keeps nothing, on every kind of stream.
+func TestZeroAllocsPerEvent(t *testing.T) {
+	for _, c := range corpus.All() {
+		if c.Name == "hugeline" {
+			continue // one event: no steady state to measure
+		}
+		t.Run(c.Name, func(t *testing.T) {
+			s := NewScanner(&repeatReader{data: c.Bytes})
+			s.OnComment(func([]byte) {})
+			for range 2000 {
+				s.Next()
+			}
+			var dst counter
+			allocs := testing.AllocsPerRun(5000, func() {
+				if !s.Next() {
+					t.Fatal(s.Err())
+				}
+				_, _, _ = s.Type(), s.ID(), s.Data()
+				if err := s.Decode(&dst); err != nil {
+					t.Fatal(err)
+				}
+			})
+			if allocs != 0 {
+				t.Fatalf("%v allocations per event", allocs)
+			}
+		})
+	}
+	t.Run("invalid utf8 and ids", func(t *testing.T) {
+		stream := strings.Repeat("id: \xff1\nevent: t\xc0\ndata: a\xe2\x82\ndata: b\n\n", 100)
+		s := NewScanner(&repeatReader{data: []byte(stream)})
+		for range 1000 {
+			s.Next()
+		}
+		if allocs := testing.AllocsPerRun(5000, func() { s.Next() }); allocs != 0 {
+			t.Fatalf("%v allocations per event", allocs)
+		}
+	})
+}
+
+// TestCorpusTruth checks each corpus's ground truth, which its generator
+// tallied from the events it wrote, against what the Scanner reads from
+// the bytes fed in random chunks.
+func TestCorpusTruth(t *testing.T) {
+	for _, c := range corpus.All() {
+		got := scanAll(randomChunks(c.Bytes, 1, 5000), 2*corpus.HugeLineSize)
+		var ta corpus.Tally
+		for _, e := range got.events {
+			ta.Add([]byte(e.Type), []byte(e.ID), []byte(e.Data))
+		}
+		if got.err != nil || ta.Truth() != c.Truth {
+			t.Errorf("%s: %+v (err %v), truth %+v", c.Name, ta.Truth(), got.err, c.Truth)
+		}
+	}
+}
