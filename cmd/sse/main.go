@@ -6,10 +6,12 @@
 //
 // The commands are:
 //
-//	cat     print the events of a stream (a file, or - for standard input)
+//	cat     print the events of a stream (a file, a URL, or - for standard input)
+//	record  copy a stream's raw bytes (from a URL, or - for standard input)
+//	serve   serve a recorded stream as a live SSE endpoint, with a page to watch it
 //	help    print usage, or a command's usage: sse help cat
 //
-// Run "sse help cat" for the output formats and flags.
+// Run "sse help <command>" for a command's flags and output.
 //
 // Exit status: 0 on success, 1 when a stream cannot be opened or read (or
 // output cannot be written), 2 for bad usage.
@@ -44,7 +46,9 @@ type command struct {
 // commands lists the subcommands in the order usage shows them. A new
 // subcommand is one entry here and a file holding its run function.
 var commands = []command{
-	{name: "cat", short: "print the events of a stream (a file, or - for standard input)", run: runCat},
+	{name: "cat", short: "print the events of a stream (a file, a URL, or - for standard input)", run: runCat},
+	{name: "record", short: "copy a stream's raw bytes (from a URL, or - for standard input)", run: runRecord},
+	{name: "serve", short: "serve a recorded stream as a live SSE endpoint, with a page to watch it", run: runServe},
 }
 
 func main() {
