@@ -25,6 +25,9 @@ const (
 	// fit.
 	initialBufSize = 16 << 10
 
+	// minBufSize is the smallest read buffer, whatever the limit.
+	minBufSize = 64
+
 	// maxEmptyReads is how many successive (0, nil) reads are tolerated
 	// before the reader is judged broken, as in bufio.
 	maxEmptyReads = 100
@@ -72,6 +75,7 @@ type Scanner struct {
 
 	eof       bool  // r reported io.EOF
 	err       error // sticky error other than io.EOF
+	readErr   error // an error from r, reported once the bytes before it are used
 	bomDone   bool  // the start of the stream has been checked for a BOM
 	skipLF    bool  // the last line ended in CR: an LF right after it belongs to it
 	lineASCII bool  // the line being processed is known to be all ASCII
@@ -157,9 +161,11 @@ func NewScanner(r io.Reader) *Scanner {
 }
 
 // Buffer sets the initial buffer to use when reading and the maximum size,
-// in bytes, of a line and of one event's data. The buffer grows, by
-// doubling, up to what the maximum needs; when buf is nil or has no capacity
-// a buffer is allocated. The default maximum is [DefaultMaxSize].
+// in bytes, of a line, of one event's data and of its event type and ID
+// once invalid UTF-8 in them is replaced. The buffer grows, by doubling, up
+// to max+1 bytes (the room to see the end of a line of max bytes) or 64
+// bytes, whichever is larger; when buf is nil or has no capacity a buffer
+// is allocated. The default maximum is [DefaultMaxSize].
 //
 // Buffer panics if it is called after scanning has started, like
 // bufio.Scanner.Buffer.
@@ -188,7 +194,7 @@ func (s *Scanner) Reset(r io.Reader) {
 	s.r = r
 	s.start, s.end = 0, 0
 	s.lf, s.cr, s.high = finder{at: -1}, finder{at: -1}, finder{at: -1}
-	s.eof, s.err, s.bomDone, s.skipLF = false, nil, false, false
+	s.eof, s.err, s.readErr, s.bomDone, s.skipLF = false, nil, nil, false, false
 	s.resetEvent()
 	s.curType, s.curData = nil, nil
 }
@@ -209,6 +215,10 @@ func (s *Scanner) Next() bool {
 	s.started = true
 	if s.pending {
 		s.resetEvent()
+	}
+	if s.err != nil {
+		s.curType, s.curData = nil, nil
+		return false
 	}
 	for {
 		line, ok := s.readLine()
@@ -269,10 +279,12 @@ func (s *Scanner) processLine(line []byte) {
 		s.appendData(value)
 	case FieldEvent:
 		s.typeBuf = s.appendValue(s.typeBuf[:0], value)
+		s.checkDecoded(s.typeBuf)
 	case FieldID:
 		if bytes.IndexByte(value, 0) < 0 {
 			s.idBuf = s.appendValue(s.idBuf[:0], value)
 			s.idSet = true
+			s.checkDecoded(s.idBuf)
 		}
 	case FieldRetry:
 		if d, ok := parseRetry(value); ok {
@@ -319,6 +331,15 @@ func (s *Scanner) appendData(value []byte) {
 	}
 }
 
+// checkDecoded stops the Scanner when a decoded event type or ID is longer
+// than the limit: the line fitted, but invalid UTF-8 decodes to three bytes
+// per bad byte.
+func (s *Scanner) checkDecoded(v []byte) {
+	if len(v) > s.max {
+		s.err = fmt.Errorf("sse: field value exceeds %d bytes once decoded: %w", s.max, ErrTooLong)
+	}
+}
+
 // appendValue appends a field value of the current line to dst, decoding
 // invalid UTF-8 unless the line is known to be ASCII.
 func (s *Scanner) appendValue(dst, value []byte) []byte {
@@ -360,40 +381,50 @@ func (s *Scanner) readLine() (line []byte, ok bool) {
 			}
 			s.skipLF = false
 		}
-		if !s.bomDone && !s.skipBOM() {
-			if !s.fill() {
+		if s.bomDone || s.skipBOM() {
+			if line, ok := s.nextLine(); ok {
+				return line, true
+			}
+			if s.err != nil {
 				return nil, false
 			}
-			continue
-		}
-		if s.start < s.end {
-			// Blank lines are a third of a stream of small events.
-			if c := s.buf[s.start]; c == '\n' || c == '\r' {
-				s.skipLF = c == '\r'
-				s.start++
-				return s.buf[s.start-1 : s.start-1], true
-			}
-		}
-		i, ascii := s.lineEnd()
-		if i >= 0 {
-			if i-s.start > s.max { // possible when Buffer was given more room than max
+			if s.end-s.start > s.max {
 				s.err = fmt.Errorf("sse: line exceeds %d bytes: %w", s.max, ErrTooLong)
 				return nil, false
 			}
-			s.skipLF = s.buf[i] == '\r'
-			s.lineASCII = ascii
-			line = s.buf[s.start:i]
-			s.start = i + 1
-			return line, true
-		}
-		if s.end-s.start > s.max {
-			s.err = fmt.Errorf("sse: line exceeds %d bytes: %w", s.max, ErrTooLong)
-			return nil, false
 		}
 		if !s.fill() {
+			if s.eof && !s.bomDone {
+				continue // the stream ended within what could be a BOM: decide now
+			}
 			return nil, false
 		}
 	}
+}
+
+// nextLine returns the next line in buf, if buf holds its end.
+func (s *Scanner) nextLine() (line []byte, ok bool) {
+	if s.start < s.end {
+		// Blank lines are a third of a stream of small events.
+		if c := s.buf[s.start]; c == '\n' || c == '\r' {
+			s.skipLF = c == '\r'
+			s.start++
+			return s.buf[s.start-1 : s.start-1], true
+		}
+	}
+	i, ascii := s.lineEnd()
+	if i < 0 {
+		return nil, false
+	}
+	if i-s.start > s.max { // possible when Buffer was given more room than max
+		s.err = fmt.Errorf("sse: line exceeds %d bytes: %w", s.max, ErrTooLong)
+		return nil, false
+	}
+	s.skipLF = s.buf[i] == '\r'
+	s.lineASCII = ascii
+	line = s.buf[s.start:i]
+	s.start = i + 1
+	return line, true
 }
 
 // lineEnd returns the index in buf of the CR or LF that ends the line
@@ -465,11 +496,18 @@ func (s *Scanner) skipBOM() bool {
 // fill reads more bytes into buf, making room first. It returns false at
 // the end of the stream or on error.
 func (s *Scanner) fill() bool {
+	if s.readErr != nil {
+		s.err, s.readErr = s.readErr, nil
+		return false
+	}
 	if s.eof || s.err != nil {
 		return false
 	}
+	// The buffer needs room for a line of max bytes and its end, and at
+	// least minBufSize bytes, enough to decide on a BOM whatever the limit.
+	limit := max(s.max+1, minBufSize)
 	if s.buf == nil || cap(s.buf) == 0 {
-		s.buf = make([]byte, min(initialBufSize, s.max+1))
+		s.buf = make([]byte, min(initialBufSize, limit))
 	}
 	if s.start > 0 && (s.end == len(s.buf) || s.start == s.end) {
 		// Slide the unread bytes to the front. A data view points into the
@@ -483,7 +521,7 @@ func (s *Scanner) fill() bool {
 	}
 	if s.end == len(s.buf) {
 		// Full of one unfinished line: grow, up to what the limit needs.
-		size := min(max(2*len(s.buf), 64), s.max+1)
+		size := min(max(2*len(s.buf), minBufSize), limit)
 		if size <= len(s.buf) {
 			s.err = fmt.Errorf("sse: line exceeds %d bytes: %w", s.max, ErrTooLong)
 			return false
@@ -505,8 +543,13 @@ func (s *Scanner) fill() bool {
 			return n > 0
 		}
 		if err != nil {
+			// Keep the error until the bytes that came with it are used.
+			if n > 0 {
+				s.readErr = err
+				return true
+			}
 			s.err = err
-			return n > 0
+			return false
 		}
 		if n > 0 {
 			return true

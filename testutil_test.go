@@ -1,6 +1,7 @@
 package sse
 
 import (
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"testing"
@@ -9,7 +10,7 @@ import (
 
 // scanned is everything a Scanner reports about a whole stream.
 type scanned struct {
-	events   []Event
+	events   []Event // Type, ID and Data as the accessors return them at dispatch
 	retry    time.Duration
 	retryOK  bool
 	lastID   string
@@ -18,7 +19,9 @@ type scanned struct {
 }
 
 // scanAll reads r to the end with a fresh Scanner whose limit is max (0
-// means the default).
+// means the default). Each event is taken from the accessors when Next
+// returns it, and Decode into a fresh Event must agree with them; a
+// disagreement is reported as out.err.
 func scanAll(r io.Reader, max int) scanned {
 	s := NewScanner(r)
 	if max > 0 {
@@ -27,9 +30,14 @@ func scanAll(r io.Reader, max int) scanned {
 	var out scanned
 	s.OnComment(func(c []byte) { out.comments = append(out.comments, string(c)) })
 	for s.Next() {
-		var e Event
-		if err := s.Decode(&e); err != nil {
-			out.err = err
+		e := Event{Type: string(s.Type()), ID: string(s.ID()), Data: string(s.Data())}
+		var d Event
+		if err := s.Decode(&d); err != nil {
+			out.err = fmt.Errorf("Decode: %w", err)
+			return out
+		}
+		if d != e {
+			out.err = fmt.Errorf("Decode gave %q, the accessors %q", d, e)
 			return out
 		}
 		out.events = append(out.events, e)
@@ -40,8 +48,9 @@ func scanAll(r io.Reader, max int) scanned {
 	return out
 }
 
-// chunkReader returns its input in the chunks given by split offsets; after
-// the last offset, the rest in one Read.
+// chunkReader returns data in the chunks that the offsets in cuts mark:
+// no Read crosses a cut, and after the last cut the rest comes in one Read
+// (or as much of it as fits).
 type chunkReader struct {
 	data  []byte
 	cuts  []int // increasing offsets into data
@@ -49,14 +58,19 @@ type chunkReader struct {
 	reads int
 }
 
+// splitReader returns a reader giving data split at the offsets cuts.
+func splitReader(data []byte, cuts ...int) *chunkReader {
+	return &chunkReader{data: data, cuts: append([]int(nil), cuts...)}
+}
+
 func (r *chunkReader) Read(p []byte) (int, error) {
 	if r.off >= len(r.data) {
 		return 0, io.EOF
 	}
-	end := len(r.data)
 	for len(r.cuts) > 0 && r.cuts[0] <= r.off {
 		r.cuts = r.cuts[1:]
 	}
+	end := len(r.data)
 	if len(r.cuts) > 0 {
 		end = min(r.cuts[0], end)
 	}
@@ -80,6 +94,56 @@ func randomChunks(data []byte, seed uint64, maxChunk int) io.Reader {
 
 // plainReader hides every method of the reader but Read.
 type plainReader struct{ io.Reader }
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// neverEnding is an endless stream of one byte.
+type neverEnding byte
+
+func (b neverEnding) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(b)
+	}
+	return len(p), nil
+}
+
+// emptyReader returns (0, nil) forever.
+type emptyReader struct{}
+
+func (emptyReader) Read([]byte) (int, error) { return 0, nil }
+
+// dataErrReader returns its chunks one per Read, the last one together
+// with err in the same call.
+type dataErrReader struct {
+	chunks []string
+	err    error
+}
+
+func (r *dataErrReader) Read(p []byte) (int, error) {
+	if len(r.chunks) == 0 {
+		return 0, r.err
+	}
+	n := copy(p, r.chunks[0])
+	if n < len(r.chunks[0]) {
+		r.chunks[0] = r.chunks[0][n:]
+		return n, nil
+	}
+	r.chunks = r.chunks[1:]
+	if len(r.chunks) == 0 {
+		return n, r.err
+	}
+	return n, nil
+}
 
 // waitFor runs f in a goroutine and fails the test if it has not returned
 // after a generous deadline: a guard against deadlock, not a timing
