@@ -1,96 +1,31 @@
 package interop
 
 import (
-	"context"
-	"encoding/json"
-	"fmt"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
-
-// collectorPage opens an EventSource on /events and keeps every event it
-// dispatches, as the browser reports it, in window.received.
-const collectorPage = `<!doctype html><meta charset="utf-8"><title>collector</title><script>
-window.received = [];
-const es = new EventSource("/events");
-const keep = (e) => window.received.push({type: e.type, id: e.lastEventId, data: e.data});
-es.onmessage = keep;
-for (const t of %s) es.addEventListener(t, keep);
-</script>`
-
-// newBrowser starts headless Chromium (Debian's /usr/bin/chromium) for
-// the test and returns a context for chromedp actions in one tab.
-func newBrowser(t *testing.T) context.Context {
-	t.Helper()
-	path := need(t, "chromium", "the browser tests drive Debian's chromium")
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox, // as root, in a container
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTime := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(func() {
-		cancelTime()
-		cancelTab()
-		cancelAlloc()
-	})
-	if err := chromedp.Do(ctx); err != nil {
-		missing(t, fmt.Sprintf("chromium does not start: %v", err))
-	}
-	return ctx
-}
-
-// waitReceived polls the page until window.received holds n events, and
-// returns them.
-func waitReceived(t *testing.T, ctx context.Context, n int) []received {
-	t.Helper()
-	var got []received
-	for {
-		js, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify(window.received || [])`))
-		if err != nil {
-			t.Fatalf("reading window.received (%d of %d events so far): %v", len(got), n, err)
-		}
-		got = nil
-		if err := json.Unmarshal([]byte(js), &got); err != nil {
-			t.Fatal(err)
-		}
-		if len(got) >= n {
-			return got
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("Chromium received %d of %d events: %+q", len(got), n, got)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
 
 // TestChromiumEventSource checks that what the Writer writes is exactly
 // what Chromium's EventSource dispatches, including across a connection the
 // server cuts: Chromium reconnects with Last-Event-ID and the stream
 // resumes with no gap and no duplicate.
 func TestChromiumEventSource(t *testing.T) {
-	ctx := newBrowser(t)
-	types, _ := json.Marshal(customTypes)
-	fs := newFixtureServer(t, fmt.Sprintf(collectorPage, types))
+	ctx, _ := newBrowser(t)
+	fs := newFixtureServer(t, collectorPage("/events", customTypes...))
 	if err := chromedp.Do(ctx, chromedp.Navigate(fs.URL+"/")); err != nil {
 		t.Fatal(err)
 	}
+	waitReceived(t, ctx, dropAfter)
+	fs.cut()
 	got := waitReceived(t, ctx, len(fixture))
 	compare(t, "Chromium", got, want(false))
 	checkResume(t, fs)
-	t.Logf("Chromium received %d events; Last-Event-ID per request: %q", len(got), fs.requestIDs())
+	t.Logf("Chromium: Last-Event-ID per request %q; received %d events:", fs.requestIDs(), len(got))
+	for i, r := range got {
+		t.Logf("%2d %+q", i+1, r)
+	}
 }
 
 // TestChromiumServePage opens the page of `sse serve` on the chat
@@ -98,7 +33,7 @@ func TestChromiumEventSource(t *testing.T) {
 // same events as `sse cat --json` reads from the file, and that the page
 // shows them. It saves a screenshot to $FASTSSE_SCREENSHOT when set.
 func TestChromiumServePage(t *testing.T) {
-	ctx := newBrowser(t)
+	ctx, _ := newBrowser(t)
 	bin := buildSSE(t)
 	wantEvents := catJSON(t, bin, "../testdata/chat.sse")
 	base := startServe(t, bin, "../testdata/chat.sse")

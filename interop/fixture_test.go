@@ -8,7 +8,6 @@
 package interop
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"net"
@@ -81,20 +80,35 @@ func want(perEventID bool) []received {
 const dropAfter = 4
 
 // fixtureServer serves the fixture at /events, with page at /: the first
-// connection gets the first dropAfter events, a partial event, and is cut
-// abruptly; a reconnection resumes after its Last-Event-ID and then stays
-// open. It records the Last-Event-ID of every request.
+// connection gets the first dropAfter events and a partial event, and is
+// cut abruptly (the TCP connection closed, the chunked body unterminated)
+// once the test calls cut; a reconnection resumes after its Last-Event-ID
+// and then stays open. It records the Last-Event-ID of every request.
+//
+// The test calls cut after seeing that the client dispatched the first
+// dropAfter events. Cutting as soon as they are written races the client:
+// bytes still on their way to it when the connection fails may be lost,
+// and the client then rightly reconnects without a Last-Event-ID. (When
+// the server cut right away, a cold Chromium once dispatched nothing from
+// the first connection and reconnected with no Last-Event-ID.)
 type fixtureServer struct {
 	*httptest.Server
+	cutOnce sync.Once
+	cutNow  chan struct{}
+
 	mu      sync.Mutex
 	lastIDs []string
+	pages   int // requests for the page
 }
 
 func newFixtureServer(t *testing.T, page string) *fixtureServer {
 	t.Helper()
-	fs := &fixtureServer{}
+	fs := &fixtureServer{cutNow: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		fs.mu.Lock()
+		fs.pages++
+		fs.mu.Unlock()
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, page)
 	})
@@ -107,6 +121,7 @@ func newFixtureServer(t *testing.T, page string) *fixtureServer {
 	fs.Listener = ln
 	fs.Start()
 	t.Cleanup(func() {
+		fs.cut()                    // a test that failed early did not
 		fs.CloseClientConnections() // ends streams a client still holds open
 		fs.Close()
 	})
@@ -133,9 +148,14 @@ func (fs *fixtureServer) events(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		// A partial event, which the client must discard, then an abrupt
-		// cut of the TCP connection.
+		// cut of the TCP connection when the test says so.
 		sw.Field(sse.FieldID, "partial")
 		sw.Field(sse.FieldData, "never dispatched")
+		select {
+		case <-fs.cutNow:
+		case <-r.Context().Done():
+			return
+		}
 		conn, _, err := http.NewResponseController(w).Hijack()
 		if err == nil {
 			conn.Close()
@@ -156,6 +176,12 @@ func (fs *fixtureServer) events(w http.ResponseWriter, r *http.Request) {
 	<-r.Context().Done() // stay open: no further reconnection
 }
 
+// cut makes the server cut the first connection, once it has sent its
+// events.
+func (fs *fixtureServer) cut() {
+	fs.cutOnce.Do(func() { close(fs.cutNow) })
+}
+
 // requestIDs returns the Last-Event-ID of each request so far.
 func (fs *fixtureServer) requestIDs() []string {
 	fs.mu.Lock()
@@ -170,7 +196,10 @@ func checkResume(t *testing.T, fs *fixtureServer) {
 	ids := fs.requestIDs()
 	wantLast := want(false)[dropAfter-1].ID
 	if len(ids) != 2 || ids[0] != "" || ids[1] != wantLast {
-		t.Errorf("Last-Event-ID of the requests: %q, want [\"\" %q]", ids, wantLast)
+		fs.mu.Lock()
+		pages := fs.pages
+		fs.mu.Unlock()
+		t.Errorf("Last-Event-ID of the requests: %q, want [\"\" %q] (page loaded %d times)", ids, wantLast, pages)
 	}
 }
 
@@ -205,14 +234,4 @@ func missing(t *testing.T, what string) {
 		t.Fatalf("%s; CI must install it (see .ci/run)", what)
 	}
 	t.Skipf("%s", what)
-}
-
-// lines reads r line by line into a slice, for a child's output.
-func lines(r io.Reader) []string {
-	var out []string
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		out = append(out, sc.Text())
-	}
-	return out
 }

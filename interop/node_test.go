@@ -1,6 +1,7 @@
 package interop
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"os"
@@ -21,20 +22,37 @@ func TestNodeEventSource(t *testing.T) {
 	fs := newFixtureServer(t, "")
 	args := append([]string{"node/client.mjs", fs.URL + "/events", strconv.Itoa(len(fixture))}, customTypes...)
 	cmd := exec.Command(node, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("node client: %v\nstderr: %s", err, stderr.String())
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
 	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The client prints each event as it is dispatched: the server cuts
+	// the first connection once the client has printed what it sent.
 	var got []received
-	for _, line := range lines(&stdout) {
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
 		var r received
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Fatalf("client printed %q: %v", line, err)
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Errorf("client printed %q: %v", sc.Text(), err)
+			continue
 		}
 		got = append(got, r)
+		if len(got) == dropAfter {
+			fs.cut()
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("node client: %v\nstderr: %s", err, stderr.String())
 	}
 	compare(t, "npm eventsource", got, want(true))
 	checkResume(t, fs)
-	t.Logf("npm eventsource received %d events; Last-Event-ID per request: %q", len(got), fs.requestIDs())
+	t.Logf("npm eventsource: Last-Event-ID per request %q; received %d events:", fs.requestIDs(), len(got))
+	for i, r := range got {
+		t.Logf("%2d %+q", i+1, r)
+	}
 }

@@ -6,7 +6,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -211,4 +214,78 @@ func TestServeUsage(t *testing.T) {
 	if code, _, errOut := runSSE(t, "", "serve", "missing.sse"); code != exitFail || errOut == "" {
 		t.Errorf("missing file: exit %d, %q", code, errOut)
 	}
+}
+
+// TestServeIDs checks the id fields on the wire: sent only where the
+// recording changed the last event ID, cleared with an empty id, and a
+// resume that starts after the first event that set the requested id.
+func TestServeIDs(t *testing.T) {
+	checkLeaks(t)
+	name := filepath.Join(t.TempDir(), "ids.sse")
+	recorded := "id: a\ndata: 1\n\n" +
+		"data: 2\n\n" + // carries a
+		"id\ndata: 3\n\n" + // clears it
+		"data: 4\n\n" +
+		"id: a\ndata: 5\n\n" + // a again
+		"event: x\nid: b\ndata: 6\n\n"
+	if err := os.WriteFile(name, []byte(recorded), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := startServe(t, name, &server{heartbeat: time.Millisecond})
+	for _, tc := range []struct {
+		lastID string
+		ids    []string // the id lines sent, in order
+		data   string   // the data of the events sent
+	}{
+		{"", []string{"id: a", "id:", "id: a", "id: b"}, "123456"},
+		{"a", []string{"id:", "id: a", "id: b"}, "23456"},
+		{"b", nil, ""},
+		{"unknown", []string{"id: a", "id:", "id: a", "id: b"}, "123456"},
+	} {
+		events, wire := readWire(t, base+"/events", tc.lastID, len(tc.data))
+		var ids []string
+		for _, line := range strings.Split(wire, "\n") {
+			if line == "id" || strings.HasPrefix(line, "id:") {
+				ids = append(ids, line)
+			}
+		}
+		var data string
+		for _, e := range events {
+			data += e.Data
+		}
+		if !reflect.DeepEqual(ids, tc.ids) || data != tc.data {
+			t.Errorf("Last-Event-ID %q: id lines %q, data %q; want %q, %q\nwire:\n%s", tc.lastID, ids, data, tc.ids, tc.data, wire)
+		}
+	}
+}
+
+// readWire reads the stream at url, sent with lastID as Last-Event-ID,
+// up to the first heartbeat after n events (the server sends nothing else
+// once the recording is exhausted), and returns the events and the bytes
+// they came in.
+func readWire(t *testing.T, url, lastID string, n int) ([]sse.Event, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if lastID != "" {
+		req.Header.Set("Last-Event-ID", lastID)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var wire strings.Builder
+	var events []sse.Event
+	done := false
+	s := sse.NewScanner(&untilReader{r: io.TeeReader(resp.Body, &wire), stop: func() bool { return done }})
+	s.OnComment(func([]byte) { done = done || len(events) >= n })
+	for s.Next() {
+		var e sse.Event
+		s.Decode(&e)
+		events = append(events, e)
+	}
+	if len(events) != n || s.Err() != nil {
+		t.Fatalf("Last-Event-ID %q: %d events before the heartbeat, want %d (err %v)", lastID, len(events), n, s.Err())
+	}
+	return events, wire.String()
 }
