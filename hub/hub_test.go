@@ -1,0 +1,528 @@
+package hub
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fastsse/sse"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// client is a real HTTP client reading a hub's stream with the Scanner.
+type client struct {
+	events chan sse.Event
+	resp   *http.Response
+	retry  time.Duration
+	beats  int
+	mu     sync.Mutex
+}
+
+// subscribe connects to url with the given headers and reads events into
+// a channel until the stream ends.
+func subscribe(t *testing.T, url string, header ...string) *client {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %s", resp.Status)
+	}
+	c := &client{events: make(chan sse.Event, 1000), resp: resp}
+	s := sse.NewScanner(resp.Body)
+	s.OnComment(func([]byte) { c.mu.Lock(); c.beats++; c.mu.Unlock() })
+	go func() {
+		defer close(c.events)
+		for s.Next() {
+			var e sse.Event
+			s.Decode(&e)
+			c.mu.Lock()
+			c.retry, _ = s.Retry()
+			c.mu.Unlock()
+			c.events <- e
+		}
+	}()
+	t.Cleanup(func() { resp.Body.Close() })
+	return c
+}
+
+// next returns the client's next event, failing after a deadlock guard.
+func (c *client) next(t *testing.T) sse.Event {
+	t.Helper()
+	select {
+	case e, ok := <-c.events:
+		if !ok {
+			t.Fatal("stream ended")
+		}
+		return e
+	case <-time.After(10 * time.Second):
+		t.Fatal("no event")
+	}
+	return sse.Event{}
+}
+
+// datas reads events until one with data "end" and returns the data of
+// those before it.
+func (c *client) datas(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	for {
+		e := c.next(t)
+		if e.Data == "end" {
+			return out
+		}
+		out = append(out, e.Data)
+	}
+}
+
+// ended waits for the stream to end.
+func (c *client) ended(t *testing.T) {
+	t.Helper()
+	for {
+		select {
+		case _, ok := <-c.events:
+			if !ok {
+				return
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("stream did not end")
+		}
+	}
+}
+
+// serve starts h on loopback; the server and the hub close at the end.
+func serve(t *testing.T, h *Hub) string {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(func() {
+		h.Close()
+		srv.Close()
+	})
+	return srv.URL
+}
+
+// waitClients waits until the hub serves n streams.
+func waitClients(t *testing.T, h *Hub, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for h.Clients() != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d clients, want %d", h.Clients(), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func byHeader(r *http.Request) string { return r.Header.Get("X-User") }
+
+func TestBroadcast(t *testing.T) {
+	h := New()
+	url := serve(t, h)
+	cs := []*client{subscribe(t, url), subscribe(t, url), subscribe(t, url)}
+	waitClients(t, h, 3)
+	for _, d := range []string{"a", "b\nc", "end"} {
+		if err := h.Publish(sse.Event{Type: "t", Data: d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, c := range cs {
+		if got := c.datas(t); strings.Join(got, "|") != "a|b\nc" {
+			t.Errorf("client %d got %q", i, got)
+		}
+	}
+}
+
+func TestTargets(t *testing.T) {
+	h := New(WithSubscriberID(byHeader))
+	url := serve(t, h)
+	alice1, alice2 := subscribe(t, url, "X-User", "alice"), subscribe(t, url, "X-User", "alice")
+	bob, carol := subscribe(t, url, "X-User", "bob"), subscribe(t, url, "X-User", "carol")
+	waitClients(t, h, 4)
+	h.Publish(sse.Event{Data: "to alice"}, To("alice"))
+	h.Publish(sse.Event{Data: "not alice"}, Except("alice"))
+	h.Publish(sse.Event{Data: "bob only"}, To("bob", "carol"), Except("carol"))
+	h.Publish(sse.Event{Data: "end"})
+	for name, tc := range map[string]struct {
+		c    *client
+		want string
+	}{
+		"alice1": {alice1, "to alice"}, "alice2": {alice2, "to alice"},
+		"bob": {bob, "not alice|bob only"}, "carol": {carol, "not alice"},
+	} {
+		if got := strings.Join(tc.c.datas(t), "|"); got != tc.want {
+			t.Errorf("%s got %q, want %q", name, got, tc.want)
+		}
+	}
+}
+
+func TestTopics(t *testing.T) {
+	h := New(WithTopics(func(r *http.Request) []string { return r.URL.Query()["topic"] }))
+	url := serve(t, h)
+	a, ab, all := subscribe(t, url+"?topic=a"), subscribe(t, url+"?topic=a&topic=b"), subscribe(t, url)
+	waitClients(t, h, 3)
+	h.Publish(sse.Event{Data: "A"}, Topics("a"))
+	h.Publish(sse.Event{Data: "B"}, Topics("b"))
+	h.Publish(sse.Event{Data: "end"})
+	for name, tc := range map[string]struct {
+		c    *client
+		want string
+	}{"a": {a, "A"}, "ab": {ab, "A|B"}, "all": {all, "A|B"}} {
+		if got := strings.Join(tc.c.datas(t), "|"); got != tc.want {
+			t.Errorf("%s got %q, want %q", name, got, tc.want)
+		}
+	}
+}
+
+func TestPublishJSONAndInvalid(t *testing.T) {
+	h := New()
+	url := serve(t, h)
+	c := subscribe(t, url)
+	waitClients(t, h, 1)
+	if err := h.PublishJSON("price", map[string]float64{"AAPL": 189.5}); err != nil {
+		t.Fatal(err)
+	}
+	if e := c.next(t); e.Type != "price" || e.Data != `{"AAPL":189.5}` {
+		t.Errorf("got %+v", e)
+	}
+	if err := h.Publish(sse.Event{Type: "a\nb", Data: "x"}); !errors.Is(err, sse.ErrInvalidField) {
+		t.Errorf("Publish with a line break in the type: %v", err)
+	}
+	if err := h.PublishJSON("x", func() {}); err == nil {
+		t.Error("PublishJSON of a func succeeded")
+	}
+}
+
+// TestReplay resumes a client from its Last-Event-ID with exactly the
+// events it missed.
+func TestReplay(t *testing.T) {
+	var mu sync.Mutex
+	var reconnects []bool
+	h := New(WithReplay(100, 0), WithAutoIDs(), WithOnReconnect(func(s Subscriber, resumed bool) {
+		mu.Lock()
+		reconnects = append(reconnects, resumed)
+		mu.Unlock()
+	}))
+	url := serve(t, h)
+	c := subscribe(t, url)
+	waitClients(t, h, 1)
+	for i := 1; i <= 3; i++ {
+		h.Publish(sse.Event{Data: fmt.Sprint(i)})
+	}
+	var last sse.Event
+	for range 3 {
+		last = c.next(t)
+	}
+	c.resp.Body.Close()
+	waitClients(t, h, 0)
+	h.Publish(sse.Event{Data: "4"})
+	h.Publish(sse.Event{Data: "5"})
+	h.Publish(sse.Event{Data: "end"})
+
+	c2 := subscribe(t, url, "Last-Event-ID", last.ID)
+	if got := strings.Join(c2.datas(t), "|"); got != "4|5" {
+		t.Errorf("resumed with %q, want 4|5", got)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(reconnects) != 1 || !reconnects[0] {
+		t.Errorf("reconnect hook calls %v", reconnects)
+	}
+}
+
+// TestReplayEvicted sends a reset event to a client whose id is gone.
+func TestReplayEvicted(t *testing.T) {
+	h := New(WithReplay(2, 0), WithAutoIDs())
+	url := serve(t, h)
+	for i := range 5 {
+		h.Publish(sse.Event{Data: fmt.Sprint(i)})
+	}
+	c := subscribe(t, url, "Last-Event-ID", "some-old-id")
+	if e := c.next(t); e.Type != ResetEvent || e.Data != "replay" {
+		t.Fatalf("first event %+v, want a reset", e)
+	}
+	h.Publish(sse.Event{Data: "live"})
+	if e := c.next(t); e.Data != "live" {
+		t.Fatalf("then %+v", e)
+	}
+}
+
+func TestReplayMaxAge(t *testing.T) {
+	r := replay{max: 10, maxAge: time.Minute}
+	now := time.Now()
+	r.add(&message{id: "old", at: now.Add(-2 * time.Minute)})
+	r.add(&message{id: "new", at: now})
+	if _, found := r.since("old", now); found {
+		t.Error("an event older than maxAge was replayed from")
+	}
+	if msgs, found := r.since("new", now); !found || len(msgs) != 0 {
+		t.Errorf("since new: %d, %v", len(msgs), found)
+	}
+}
+
+func TestHeartbeatAndRetry(t *testing.T) {
+	h := New(WithHeartbeat(time.Millisecond), WithRetry(1500*time.Millisecond))
+	url := serve(t, h)
+	c := subscribe(t, url)
+	waitClients(t, h, 1)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c.mu.Lock()
+		beats := c.beats
+		c.mu.Unlock()
+		if beats >= 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d heartbeats", beats)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	h.Publish(sse.Event{Data: "x"})
+	c.next(t)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.retry != 1500*time.Millisecond {
+		t.Errorf("retry %v", c.retry)
+	}
+}
+
+// stalled opens a stream whose client does not read: once the TCP buffers
+// fill, the hub cannot write to it. rcvbuf > 0 sets the receive buffer.
+func stalled(t *testing.T, url string, rcvbuf int) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rcvbuf > 0 {
+		conn.(*net.TCPConn).SetReadBuffer(rcvbuf)
+	}
+	fmt.Fprintf(conn, "GET / HTTP/1.1\r\nHost: x\r\nX-User: slow\r\n\r\n")
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
+// TestSlowSubscriberDisconnected checks that a stalled subscriber never
+// blocks Publish nor delays the others, and is disconnected: a client that
+// reads keeps receiving every event, one by one as it is published, while
+// the stalled one's socket buffers and queue fill up.
+func TestSlowSubscriberDisconnected(t *testing.T) {
+	reasons := make(chan error, 10)
+	h := New(WithSubscriberID(byHeader), WithQueue(4, Disconnect), WithOnDisconnect(func(s Subscriber, reason error) {
+		reasons <- fmt.Errorf("%s: %w", s.ID, reason)
+	}))
+	url := serve(t, h)
+	stalled(t, url, 4096)
+	fast := subscribe(t, url, "X-User", "fast")
+	waitClients(t, h, 2)
+	big := strings.Repeat("x", 64<<10)
+	const n = 300 // ~19 MB: more than any socket buffers hold
+	for i := range n {
+		if err := h.Publish(sse.Event{Data: big}); err != nil {
+			t.Fatal(err)
+		}
+		if e := fast.next(t); e.Data != big {
+			t.Fatalf("event %d: the fast subscriber got %d bytes", i, len(e.Data))
+		}
+	}
+	select {
+	case r := <-reasons:
+		if !errors.Is(r, ErrSlow) || !strings.HasPrefix(r.Error(), "slow:") {
+			t.Errorf("disconnected: %v; want the slow subscriber, ErrSlow", r)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("the slow subscriber was not disconnected")
+	}
+	if got := h.Clients(); got != 1 {
+		t.Errorf("%d clients after the slow one left, want 1", got)
+	}
+}
+
+// TestWriteTimeout checks that a client that stops reading is disconnected
+// after the write timeout even when few events are published: its queue
+// never fills, but a write blocks.
+func TestWriteTimeout(t *testing.T) {
+	reasons := make(chan error, 10)
+	h := New(WithSubscriberID(byHeader), WithWriteTimeout(200*time.Millisecond), WithOnDisconnect(func(s Subscriber, reason error) {
+		reasons <- reason
+	}))
+	url := serve(t, h)
+	stalled(t, url, 4096)
+	waitClients(t, h, 1)
+	// Large events block a write once the socket buffers are full; the
+	// queue of 64 is never full.
+	big := strings.Repeat("z", 1<<20)
+	for range 40 {
+		h.Publish(sse.Event{Data: big})
+		select {
+		case r := <-reasons:
+			if !errors.Is(r, ErrSlow) {
+				t.Fatalf("reason %v, want ErrSlow", r)
+			}
+			return
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	select {
+	case r := <-reasons:
+		if !errors.Is(r, ErrSlow) {
+			t.Fatalf("reason %v, want ErrSlow", r)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the stalled subscriber was not disconnected")
+	}
+}
+
+// TestSlowSubscriberDropOldest checks the other policy: the stalled
+// subscriber stays, and once it reads again it is told of the gap.
+func TestSlowSubscriberDropOldest(t *testing.T) {
+	h := New(WithSubscriberID(byHeader), WithQueue(4, DropOldest))
+	url := serve(t, h)
+	// The default receive buffer: a 4 KiB window drains at a few KB/s
+	// once the test reads.
+	conn := stalled(t, url, 0)
+	waitClients(t, h, 1)
+	big := strings.Repeat("y", 64<<10)
+	for range 300 {
+		h.Publish(sse.Event{Data: big})
+	}
+	h.Publish(sse.Event{Data: "end"})
+	if h.Clients() != 1 {
+		t.Fatalf("%d clients: the slow one was disconnected", h.Clients())
+	}
+	// Read the raw HTTP response (chunked) far enough to find the reset.
+	resp, err := http.ReadResponse(bufioReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Not resp.Body.Close: it would read to the end of a stream that does
+	// not end. The cleanup closes conn.
+	s := sse.NewScanner(resp.Body)
+	sawReset, events := false, 0
+	for s.Next() {
+		if string(s.Type()) == ResetEvent && string(s.Data()) == "dropped" {
+			sawReset = true
+		}
+		events++
+		if string(s.Data()) == "end" {
+			break
+		}
+	}
+	if !sawReset || events >= 301 {
+		t.Errorf("reset seen: %v, events %d (some must have been dropped)", sawReset, events)
+	}
+}
+
+func TestDisconnectAndClose(t *testing.T) {
+	reasons := make(chan error, 10)
+	h := New(WithSubscriberID(byHeader), WithOnDisconnect(func(s Subscriber, reason error) { reasons <- reason }))
+	url := serve(t, h)
+	bob, carol := subscribe(t, url, "X-User", "bob"), subscribe(t, url, "X-User", "carol")
+	waitClients(t, h, 2)
+	h.Disconnect("bob")
+	bob.ended(t)
+	if r := <-reasons; !errors.Is(r, ErrKicked) {
+		t.Errorf("Disconnect reason %v", r)
+	}
+	h.Close()
+	carol.ended(t)
+	if r := <-reasons; !errors.Is(r, ErrClosed) {
+		t.Errorf("Close reason %v", r)
+	}
+	if err := h.Publish(sse.Event{Data: "x"}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Publish after Close: %v", err)
+	}
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("request after Close: %s", resp.Status)
+	}
+	h.Close() // again: nothing
+}
+
+// TestConcurrent publishes, subscribes, disconnects and shuts down at
+// once, for the race detector: publishers run until Publish reports
+// ErrClosed, and every error they see is nil or ErrClosed.
+func TestConcurrent(t *testing.T) {
+	h := New(WithReplay(50, 0), WithAutoIDs(), WithQueue(8, DropOldest), WithHeartbeat(time.Millisecond))
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	var pubs, readers sync.WaitGroup
+	errs := make(chan error, 8)
+	for p := range 4 {
+		pubs.Go(func() {
+			for i := 0; ; i++ {
+				err := h.Publish(sse.Event{Data: fmt.Sprint(p, i)}, Except(fmt.Sprint(i%3)))
+				if err != nil {
+					if !errors.Is(err, ErrClosed) {
+						errs <- err
+					}
+					return
+				}
+				if i%64 == 0 {
+					time.Sleep(time.Millisecond) // let the readers in
+				}
+			}
+		})
+	}
+	for range 8 {
+		readers.Go(func() {
+			for range 5 {
+				resp, err := http.Get(srv.URL)
+				if err != nil {
+					errs <- err
+					return
+				}
+				s := sse.NewScanner(resp.Body)
+				for i := 0; i < 20 && s.Next(); i++ {
+				}
+				resp.Body.Close()
+				h.Clients()
+				h.Disconnect("")
+			}
+		})
+	}
+	readers.Wait()
+	// Shut down while the publishers still publish and streams may be
+	// starting.
+	for range 2 {
+		readers.Go(func() {
+			if resp, err := http.Get(srv.URL); err == nil {
+				resp.Body.Close()
+			}
+		})
+	}
+	if err := h.Shutdown(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	pubs.Wait()
+	readers.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := h.Clients(); n != 0 {
+		t.Errorf("%d clients after Shutdown", n)
+	}
+}
+
+func bufioReader(c net.Conn) *bufio.Reader { return bufio.NewReader(c) }
