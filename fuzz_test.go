@@ -14,7 +14,8 @@ package sse_test
 //     exactly, and that what it refuses breaks its documented policy.
 //
 // The committed seed corpus in testdata/fuzz is made from the conformance
-// vectors by TestWriteFuzzCorpus (FASTSSE_WRITE_CORPUS=1).
+// vectors; TestFuzzCorpus checks it is complete (FASTSSE_WRITE_CORPUS=1
+// rewrites it).
 
 import (
 	"bytes"
@@ -489,29 +490,36 @@ func refFirstExcess(input []byte, max int) int {
 
 // ---- The committed seed corpus ----
 
-// TestWriteFuzzCorpus writes testdata/fuzz seed files for FuzzScanner and
-// FuzzLimits made from the conformance vectors, inputs cut to 4 KiB; it
-// runs only when FASTSSE_WRITE_CORPUS=1.
-func TestWriteFuzzCorpus(t *testing.T) {
-	if os.Getenv("FASTSSE_WRITE_CORPUS") != "1" {
-		t.Skip("set FASTSSE_WRITE_CORPUS=1 to rewrite testdata/fuzz")
-	}
+// TestFuzzCorpus checks that the committed seed corpus in testdata/fuzz
+// holds, for FuzzScanner and FuzzLimits, one seed per conformance vector
+// (inputs cut to 4 KiB), so that every fuzz run starts from every case the
+// spec tests. With FASTSSE_WRITE_CORPUS=1 it rewrites those seeds instead.
+func TestFuzzCorpus(t *testing.T) {
+	rewrite := os.Getenv("FASTSSE_WRITE_CORPUS") == "1"
 	for i, v := range fuzzVectors(t) {
 		in := v.bytes(t)
 		if len(in) > 4096 {
 			in = in[:4096]
 		}
-		write := func(target, body string) {
+		seed := func(target, body string) {
 			dir := filepath.Join("testdata", "fuzz", target)
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
+			path, want := filepath.Join(dir, v.Name), "go test fuzz v1\n"+body
+			if rewrite {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
 			}
-			if err := os.WriteFile(filepath.Join(dir, v.Name), []byte("go test fuzz v1\n"+body), 0o644); err != nil {
-				t.Fatal(err)
+			got, err := os.ReadFile(path)
+			if err != nil || string(got) != want {
+				t.Errorf("seed %s is missing or stale (%v); run FASTSSE_WRITE_CORPUS=1 go test -run TestFuzzCorpus", path, err)
 			}
 		}
-		write("FuzzScanner", fmt.Sprintf("[]byte(%s)\nuint64(%d)\n", strconv.Quote(string(in)), i))
-		write("FuzzLimits", fmt.Sprintf("[]byte(%s)\nuint16(%d)\nuint64(%d)\n", strconv.Quote(string(in)), 8+i%64, i))
+		seed("FuzzScanner", fmt.Sprintf("[]byte(%s)\nuint64(%d)\n", strconv.Quote(string(in)), i))
+		seed("FuzzLimits", fmt.Sprintf("[]byte(%s)\nuint16(%d)\nuint64(%d)\n", strconv.Quote(string(in)), 8+i%64, i))
 	}
 }
 
