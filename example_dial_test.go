@@ -1,0 +1,92 @@
+package sse_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"time"
+
+	"github.com/fastsse/sse"
+)
+
+// A Client reconnects as a browser's EventSource does: here the server
+// ends every response after one event, and the Client comes back with the
+// last event ID, from which the server resumes.
+func ExampleDialURL() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next := 1
+		if id := r.Header.Get("Last-Event-ID"); id != "" {
+			fmt.Sscan(id, &next)
+			next++
+		}
+		if next > 3 {
+			w.WriteHeader(http.StatusNoContent) // the end, for good
+			return
+		}
+		sw, err := sse.NewStream(w)
+		if err != nil {
+			return
+		}
+		sw.Retry(time.Millisecond) // reconnect quickly, for the example
+		sw.Send(sse.Event{ID: fmt.Sprint(next), Data: fmt.Sprint("tick ", next)})
+	}))
+	defer srv.Close()
+
+	c, err := sse.DialURL(context.Background(), srv.URL)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	for c.Next() {
+		fmt.Printf("%s (id %s)\n", c.Data(), c.ID())
+	}
+	if err := c.Err(); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// tick 1 (id 1)
+	// tick 2 (id 2)
+	// tick 3 (id 3)
+}
+
+// The streaming APIs of language models answer a POST with one stream:
+// WithOneShot makes its end the end of the Client, and Events ranges over
+// it.
+func ExampleDial() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw, err := sse.NewStream(w)
+		if err != nil {
+			return
+		}
+		for _, tok := range []string{`{"text":"Hel"}`, `{"text":"lo"}`, `[DONE]`} {
+			sw.Send(sse.Event{Data: tok})
+		}
+	}))
+	defer srv.Close()
+
+	req, err := http.NewRequest("POST", srv.URL, strings.NewReader(`{"prompt":"hi"}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	c, err := sse.Dial(req, sse.WithOneShot())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	for ev, err := range c.Events() {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if ev.Data == "[DONE]" {
+			break
+		}
+		fmt.Println(ev.Data)
+	}
+	// Output:
+	// {"text":"Hel"}
+	// {"text":"lo"}
+}
