@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"strconv"
@@ -17,7 +18,10 @@ import (
 // be given every event it should have had: its Last-Event-ID is no longer
 // in the replay buffer (data "replay"), or, under the DropOldest policy,
 // events were dropped from its queue (data "dropped"). A client should
-// then reload the state the events describe.
+// then reload the state the events describe. A "replay" reset carries the
+// id of the newest event the Hub has buffered, after which the stream goes
+// on, so that a client reconnecting later resumes from there instead of
+// being reset again (no id when the buffer is empty).
 const ResetEvent = "reset"
 
 // Hub broadcasts events to the subscribers it serves; see the package
@@ -82,7 +86,10 @@ func New(opts ...Option) *Hub {
 		o(&h.cfg)
 	}
 	h.replay = replay{max: h.cfg.replayMax, maxAge: h.cfg.replayAge}
-	h.idPrefix = strconv.FormatInt(time.Now().UnixNano(), 36) + "-"
+	// Unique to this Hub: a random part, so that two Hubs made at the same
+	// clock reading differ, and the time, so that a restarted server never
+	// repeats one.
+	h.idPrefix = strconv.FormatUint(rand.Uint64()>>32, 36) + strconv.FormatInt(time.Now().UnixNano(), 36) + "-"
 	return h
 }
 
@@ -98,10 +105,14 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.cfg.topicsFunc != nil {
 		s.Topics = h.cfg.topicsFunc(r)
 	}
-	backlog, resumed, ok := h.add(s)
+	backlog, resetID, resumed, ok := h.add(s)
 	if !ok {
-		http.Error(w, ErrClosed.Error(), http.StatusServiceUnavailable)
-		return
+		// No response at all: EventSource retries after a network error,
+		// but gives up for good on any status but 200, and a closed Hub is
+		// usually a server restarting, which its clients should come back
+		// to. net/http closes the connection (or resets the HTTP/2 stream)
+		// without logging.
+		panic(http.ErrAbortHandler)
 	}
 	defer h.streams.Done()
 	sw, err := sse.NewStream(w)
@@ -117,7 +128,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.LastEventID != "" && h.cfg.onReconnect != nil {
 		h.cfg.onReconnect(s.Subscriber, resumed)
 	}
-	reason := h.stream(w, sw, s, backlog, resumed)
+	reason := h.stream(w, sw, s, backlog, resetID, resumed)
 	h.remove(s)
 	h.cfg.log.Debug("hub: disconnect", "id", s.ID, "reason", reason)
 	if h.cfg.onGone != nil {
@@ -126,28 +137,33 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // add registers s and returns the replayed messages it must be sent first,
-// and whether its Last-Event-ID (if any) was found. Registering and
+// and whether its Last-Event-ID (if any) was found; when it was not,
+// resetID is the id the ResetEvent carries: that of the newest event
+// buffered, after which s's stream goes on. Registering and
 // reading the buffer under one lock means no event is missed or sent twice
 // between the two. It counts the stream in h.streams, under the same lock
 // as Shutdown marks the Hub closed. ok is false when the Hub is closed.
-func (h *Hub) add(s *subscriber) (backlog []*message, resumed, ok bool) {
+func (h *Hub) add(s *subscriber) (backlog []*message, resetID string, resumed, ok bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
-		return nil, false, false
+		return nil, "", false, false
 	}
 	h.streams.Add(1)
 	h.subs[s] = struct{}{}
 	if s.LastEventID == "" {
-		return nil, true, true
+		return nil, "", true, true
 	}
 	msgs, found := h.replay.since(s.LastEventID, time.Now())
+	if !found {
+		return nil, h.replay.newestID(), false, true
+	}
 	for _, m := range msgs {
 		if m.target.matches(s) {
 			backlog = append(backlog, m)
 		}
 	}
-	return backlog, found, true
+	return backlog, "", true, true
 }
 
 func (h *Hub) remove(s *subscriber) {
@@ -157,7 +173,7 @@ func (h *Hub) remove(s *subscriber) {
 }
 
 // stream writes to one subscriber until it ends, and returns why.
-func (h *Hub) stream(w http.ResponseWriter, sw *sse.Writer, s *subscriber, backlog []*message, resumed bool) error {
+func (h *Hub) stream(w http.ResponseWriter, sw *sse.Writer, s *subscriber, backlog []*message, resetID string, resumed bool) error {
 	s.mu.Lock()
 	s.rc, s.live = http.NewResponseController(w), true
 	s.mu.Unlock()
@@ -203,7 +219,7 @@ func (h *Hub) stream(w http.ResponseWriter, sw *sse.Writer, s *subscriber, backl
 			}
 		}
 		if !resumed {
-			if err := sw.Send(sse.Event{Type: ResetEvent, Data: "replay"}); err != nil {
+			if err := sw.Send(sse.Event{Type: ResetEvent, ID: resetID, Data: "replay"}); err != nil {
 				return err
 			}
 		}
@@ -301,7 +317,13 @@ func (h *Hub) Disconnect(ids ...string) {
 }
 
 // Close ends every stream, with reason ErrClosed, and waits for them to
-// finish. New requests get no stream, and Publish returns ErrClosed.
+// finish. Publish then returns ErrClosed, and a new request gets no
+// response: its connection is closed (by panicking with
+// http.ErrAbortHandler, which net/http handles silently; a middleware that
+// recovers panics should re-panic it). Browsers' EventSource retries after
+// that, as after any network error, whereas an error status would make
+// them stop for good; so close the Hub when the server goes down, and its
+// clients come back to the next one.
 // Closing a closed Hub does nothing.
 func (h *Hub) Close() {
 	h.Shutdown(context.Background())

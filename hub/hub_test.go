@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -247,18 +248,61 @@ func TestReplay(t *testing.T) {
 
 // TestReplayEvicted sends a reset event to a client whose id is gone.
 func TestReplayEvicted(t *testing.T) {
-	h := New(WithReplay(2, 0), WithAutoIDs())
+	h := New(WithReplay(3, 0), WithAutoIDs())
 	url := serve(t, h)
 	for i := range 5 {
 		h.Publish(sse.Event{Data: fmt.Sprint(i)})
 	}
 	c := subscribe(t, url, "Last-Event-ID", "some-old-id")
-	if e := c.next(t); e.Type != ResetEvent || e.Data != "replay" {
-		t.Fatalf("first event %+v, want a reset", e)
+	reset := c.next(t)
+	if reset.Type != ResetEvent || reset.Data != "replay" {
+		t.Fatalf("first event %+v, want a reset", reset)
 	}
 	h.Publish(sse.Event{Data: "live"})
-	if e := c.next(t); e.Data != "live" {
-		t.Fatalf("then %+v", e)
+	live := c.next(t)
+	if live.Data != "live" {
+		t.Fatalf("then %+v", live)
+	}
+	// The reset carries the id of the newest event buffered (the fifth):
+	// a client reconnecting with it resumes with what followed, "live".
+	c.resp.Body.Close()
+	waitClients(t, h, 0)
+	h.Publish(sse.Event{Data: "end"})
+	c2 := subscribe(t, url, "Last-Event-ID", reset.ID)
+	if got := strings.Join(c2.datas(t), "|"); got != "live" {
+		t.Errorf("resumed from the reset's id %q with %q, want live", reset.ID, got)
+	}
+}
+
+// TestResetWithEmptyBuffer: with nothing buffered, the reset has no id,
+// and the client keeps the one it had.
+func TestResetWithEmptyBuffer(t *testing.T) {
+	h := New(WithReplay(2, 0), WithHeartbeat(0))
+	url := serve(t, h)
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Last-Event-ID", "before-a-restart")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	want := "event: reset\ndata: replay\n\n"
+	got := make([]byte, len(want))
+	if _, err := io.ReadFull(resp.Body, got); err != nil || string(got) != want {
+		t.Errorf("stream starts %q (%v), want %q", got, err, want)
+	}
+}
+
+// TestAutoIDsUnique: two Hubs made at once number their events
+// differently.
+func TestAutoIDsUnique(t *testing.T) {
+	seen := map[string]bool{}
+	for range 100 {
+		p := New(WithAutoIDs()).idPrefix
+		if seen[p] {
+			t.Fatalf("prefix %q twice", p)
+		}
+		seen[p] = true
 	}
 }
 
@@ -448,13 +492,11 @@ func TestDisconnectAndClose(t *testing.T) {
 	if err := h.Publish(sse.Event{Data: "x"}); !errors.Is(err, ErrClosed) {
 		t.Errorf("Publish after Close: %v", err)
 	}
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusServiceUnavailable {
-		t.Errorf("request after Close: %s", resp.Status)
+	// A request after Close gets no response at all, which EventSource
+	// retries (it gives up for good on an error status).
+	if resp, err := http.Get(url); err == nil {
+		resp.Body.Close()
+		t.Errorf("request after Close: %s, want the connection closed", resp.Status)
 	}
 	h.Close() // again: nothing
 }

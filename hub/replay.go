@@ -48,3 +48,11 @@ func (r *replay) since(lastID string, now time.Time) ([]*message, bool) {
 	}
 	return nil, false
 }
+
+// newestID returns the id of the newest message buffered, or "".
+func (r *replay) newestID() string {
+	if len(r.msgs) == 0 {
+		return ""
+	}
+	return r.msgs[len(r.msgs)-1].id
+}
