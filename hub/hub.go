@@ -94,8 +94,8 @@ func New(opts ...Option) *Hub {
 }
 
 // ServeHTTP streams events to the request's client until it goes away, it
-// is disconnected, or the Hub is closed. The response headers are sent at
-// once.
+// is disconnected, or the Hub is closed. The connect hooks run first, then
+// the response headers are sent at once.
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := &subscriber{
 		Subscriber: Subscriber{ID: h.cfg.idFunc(r), LastEventID: r.Header.Get("Last-Event-ID"), Request: r},
@@ -115,12 +115,8 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		panic(http.ErrAbortHandler)
 	}
 	defer h.streams.Done()
-	sw, err := sse.NewStream(w)
-	if err != nil {
-		h.remove(s)
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
+	// The hooks run before the response headers are sent: once a client
+	// has its response, its connect hooks have run.
 	h.cfg.log.Debug("hub: connect", "id", s.ID, "last-event-id", s.LastEventID)
 	if h.cfg.onConnect != nil {
 		h.cfg.onConnect(s.Subscriber)
@@ -128,8 +124,20 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.LastEventID != "" && h.cfg.onReconnect != nil {
 		h.cfg.onReconnect(s.Subscriber, resumed)
 	}
+	sw, err := sse.NewStream(w)
+	if err != nil {
+		h.remove(s)
+		h.gone(s, err)
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
 	reason := h.stream(w, sw, s, backlog, resetID, resumed)
 	h.remove(s)
+	h.gone(s, reason)
+}
+
+// gone reports the end of s's stream.
+func (h *Hub) gone(s *subscriber, reason error) {
 	h.cfg.log.Debug("hub: disconnect", "id", s.ID, "reason", reason)
 	if h.cfg.onGone != nil {
 		h.cfg.onGone(s.Subscriber, reason)

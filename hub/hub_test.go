@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -568,3 +569,47 @@ func TestConcurrent(t *testing.T) {
 }
 
 func bufioReader(c net.Conn) *bufio.Reader { return bufio.NewReader(c) }
+
+// TestEphemeral: an Ephemeral event reaches the subscribers but gets no
+// id and is not replayed; one with an id is refused.
+func TestEphemeral(t *testing.T) {
+	h := New(WithReplay(10, 0), WithAutoIDs())
+	url := serve(t, h)
+	c := subscribe(t, url)
+	waitClients(t, h, 1)
+	h.Publish(sse.Event{Data: "kept"})
+	if err := h.PublishJSON("presence", []string{"ann"}, Ephemeral()); err != nil {
+		t.Fatal(err)
+	}
+	kept, presence := c.next(t), c.next(t)
+	if presence.Type != "presence" || presence.Data != `["ann"]` || presence.ID != kept.ID {
+		t.Errorf("ephemeral event %+v after %+v: want no id of its own", presence, kept)
+	}
+	if err := h.Publish(sse.Event{ID: "x", Data: "y"}, Ephemeral()); !errors.Is(err, sse.ErrInvalidField) {
+		t.Errorf("Ephemeral event with an id: %v", err)
+	}
+	h.Publish(sse.Event{Data: "end"})
+	c2 := subscribe(t, url, "Last-Event-ID", kept.ID)
+	if got := strings.Join(c2.datas(t), "|"); got != "" {
+		t.Errorf("replayed %q after the kept event, want nothing", got)
+	}
+}
+
+// TestHooksBeforeHeaders: once a client has its response, its connect
+// hooks have run, and what they publish reaches it.
+func TestHooksBeforeHeaders(t *testing.T) {
+	var h *Hub
+	var connects atomic.Int32
+	h = New(WithSubscriberID(byHeader), WithOnConnect(func(s Subscriber) {
+		connects.Add(1)
+		h.Publish(sse.Event{Type: "welcome", Data: s.ID}, To(s.ID))
+	}))
+	url := serve(t, h)
+	c := subscribe(t, url, "X-User", "ann")
+	if n := connects.Load(); n != 1 {
+		t.Errorf("%d connect hook calls when the response arrived, want 1", n)
+	}
+	if e := c.next(t); e.Type != "welcome" || e.Data != "ann" {
+		t.Errorf("first event %+v, want the welcome", e)
+	}
+}

@@ -121,8 +121,13 @@ func WithLogger(l *slog.Logger) Option {
 	return func(c *config) { c.log = l }
 }
 
-// WithOnConnect calls fn when a stream starts, before any event is sent
-// on it.
+// WithOnConnect calls fn when a stream starts, before its response
+// headers are sent. The subscriber is already registered: an event fn
+// publishes reaches it too.
+//
+// Every hook runs in the goroutine serving the stream, without any lock of
+// the Hub held: it may call Publish, Disconnect or Clients. A slow hook
+// delays only its own stream.
 func WithOnConnect(fn func(Subscriber)) Option {
 	return func(c *config) { c.onConnect = fn }
 }
@@ -135,7 +140,9 @@ func WithOnReconnect(fn func(s Subscriber, resumed bool)) Option {
 }
 
 // WithOnDisconnect calls fn when a stream ends, with the reason: ErrClientGone,
-// ErrSlow, ErrKicked or ErrClosed.
+// ErrSlow, ErrKicked or ErrClosed (or sse.ErrNoFlush, for a response writer
+// that cannot stream). The subscriber is no longer registered. During Close
+// or Shutdown, a Publish from fn returns ErrClosed.
 func WithOnDisconnect(fn func(s Subscriber, reason error)) Option {
 	return func(c *config) { c.onGone = fn }
 }

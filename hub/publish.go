@@ -11,11 +11,22 @@ import (
 	"github.com/fastsse/sse"
 )
 
-// A Target narrows the subscribers an event is published to.
+// A Target narrows the subscribers an event is published to, or, for
+// Ephemeral, says how it is published. Several targets must all match.
 type Target func(*target)
 
 type target struct {
 	to, except, topics []string
+	ephemeral          bool
+}
+
+// Ephemeral publishes an event that is not worth resuming (presence,
+// typing indicators, progress): it gets no automatic id and is not kept in
+// the replay buffer, so it neither takes the room of events that matter
+// nor reaches clients that reconnect later. An Ephemeral event must not
+// have an id: a client would resume from it, and find it missing.
+func Ephemeral() Target {
+	return func(t *target) { t.ephemeral = true }
 }
 
 // To publishes to the subscribers with one of ids (every stream of each).
@@ -67,7 +78,10 @@ func (h *Hub) Publish(ev sse.Event, targets ...Target) error {
 	if h.closed {
 		return ErrClosed
 	}
-	if ev.ID == "" && h.cfg.autoIDs {
+	if t.ephemeral && ev.ID != "" {
+		return fmt.Errorf("%w: an Ephemeral event has an id (%q)", sse.ErrInvalidField, ev.ID)
+	}
+	if ev.ID == "" && h.cfg.autoIDs && !t.ephemeral {
 		h.seq++
 		ev.ID = h.idPrefix + strconv.FormatUint(h.seq, 10)
 	}
@@ -76,7 +90,7 @@ func (h *Hub) Publish(ev sse.Event, targets ...Target) error {
 		return err
 	}
 	m := &message{id: ev.ID, at: time.Now(), encoded: buf.Bytes(), target: t}
-	if m.id != "" {
+	if m.id != "" { // never an Ephemeral event
 		h.replay.add(m)
 	}
 	for s := range h.subs {
