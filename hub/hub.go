@@ -188,7 +188,14 @@ func (h *Hub) stream(w http.ResponseWriter, sw *sse.Writer, s *subscriber, backl
 	defer func() {
 		s.mu.Lock()
 		s.live = false
-		s.rc.SetWriteDeadline(time.Time{}) // for a connection kept alive
+		// Bound what net/http writes after the handler returns (the end
+		// of a chunked body) on a client that stopped reading; net/http
+		// clears the deadline itself before it reuses the connection.
+		var deadline time.Time
+		if h.cfg.writeTimeout > 0 {
+			deadline = time.Now().Add(h.cfg.writeTimeout)
+		}
+		s.rc.SetWriteDeadline(deadline)
 		s.mu.Unlock()
 	}()
 	sw.SetAutoFlush(false)
