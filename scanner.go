@@ -82,6 +82,7 @@ type Scanner struct {
 
 	// Predictions of whether the next line is long (see lineEnd).
 	longData, longOther bool
+	dataShort           bool // the fast path expects a short data line (see dataLineEnd)
 	started             bool // Next has been called
 	pending             bool // an event was returned; its buffers are reset by the next Next
 	onComment           func(comment []byte)
@@ -221,17 +222,22 @@ func (s *Scanner) Next() bool {
 		return false
 	}
 	for {
-		line, ok := s.readLine()
-		if !ok {
-			s.curType, s.curData = nil, nil
-			return false
-		}
-		if len(line) > 0 {
-			s.processLine(line)
-			if s.err != nil {
+		// The data lines already in the buffer, and a blank line after
+		// them, take the fast path (see dataRun); what it leaves, the
+		// general one.
+		if !s.fastReady() || !s.dataRun() {
+			line, ok := s.readLine()
+			if !ok {
+				s.curType, s.curData = nil, nil
 				return false
 			}
-			continue
+			if len(line) > 0 {
+				s.processLine(line)
+				if s.err != nil {
+					return false
+				}
+				continue
+			}
 		}
 		// A blank line: dispatch the event.
 		if s.idSet {
