@@ -1,6 +1,9 @@
 package sse
 
-import "unicode/utf8"
+import (
+	"bytes"
+	"unicode/utf8"
+)
 
 // The fast path for data lines.
 //
@@ -79,10 +82,20 @@ func (s *Scanner) dataRun() (blank bool) {
 		to = from + len(s.dataView)
 	}
 	lines := s.dataLines
-	for {
-		v, i, ok := s.dataValue(p)
-		if !ok {
-			break
+	for len(buf)-p > len(dataPrefix) && string(buf[p:p+len(dataPrefix)]) == dataPrefix {
+		// The value runs from after the colon and an optional space to
+		// the line end i. (buf[i] is a CR or LF, so the space test stays
+		// within the line.)
+		i, ascii := s.dataLineEnd(p)
+		if i < 0 || i-p > s.max {
+			break // not all in the buffer, or too long: for the general path
+		}
+		v := p + len(dataPrefix)
+		if buf[v] == ' ' {
+			v++
+		}
+		if !ascii && !utf8.Valid(buf[v:i]) {
+			break // the general path substitutes U+FFFD
 		}
 		if from < 0 {
 			// The first value is a view of its line.
@@ -128,27 +141,6 @@ func (s *Scanner) dataRun() (blank bool) {
 	return blank
 }
 
-// dataValue looks at the line at p for dataRun. If the fast path can take
-// it, it returns the bounds of the field value, buf[v:i], where i is the
-// index of the CR or LF that ends the line. Otherwise ok is false.
-func (s *Scanner) dataValue(p int) (v, i int, ok bool) {
-	if s.end-p <= len(dataPrefix) || string(s.buf[p:p+len(dataPrefix)]) != dataPrefix {
-		return 0, 0, false
-	}
-	i, ascii := s.dataLineEnd(p)
-	if i < 0 || i-p > s.max {
-		return 0, 0, false
-	}
-	v = p + len(dataPrefix)
-	if v < i && s.buf[v] == ' ' {
-		v++
-	}
-	if !ascii && !utf8.Valid(s.buf[v:i]) {
-		return 0, 0, false
-	}
-	return v, i, true
-}
-
 // dataLineEnd is lineEnd for the data line at p, tuned for the fast path:
 // it returns the index of the CR or LF that ends the line, or -1 when buf
 // holds no line end yet, and whether the line is all ASCII.
@@ -172,7 +164,15 @@ func (s *Scanner) dataLineEnd(p int) (int, bool) {
 	}
 	i := s.lf.at
 	if i < p {
-		i = s.lf.search(s.buf, p, s.end, '\n')
+		// s.lf.search written out, which saves a call per line.
+		lo := max(p, s.lf.scanned)
+		if k := bytes.IndexByte(s.buf[lo:s.end], '\n'); k >= 0 {
+			i = lo + k
+			s.lf.at, s.lf.scanned = i, i+1
+		} else {
+			i = -1
+			s.lf.at, s.lf.scanned = -1, s.end
+		}
 	}
 	// A CR before i (or anywhere, when there is no LF) ends the line
 	// first. The finder needs no search when it has already looked
