@@ -147,10 +147,12 @@ func (s *Scanner) dataRun() (blank bool) {
 //
 // Short lines are searched with scanEOL, which finds the end and checks for
 // ASCII in one pass. Others are searched for LF with IndexByte, through the
-// finders: for CR and for non-ASCII bytes the finders nearly always know
-// already, from one search ahead through the buffer, that there are none
-// before the LF, so no search is made for them at all. Which way to try
-// first is predicted from the length of the data line before.
+// finders. In a stream with no CR and only ASCII, the CR and non-ASCII
+// finders know after one search ahead through the buffer that there are
+// none before the LF, so no further search is made for them until the next
+// Read; otherwise they search on from where they stopped, as in lineEnd.
+// Which way to try first is predicted from the length of the data line
+// before.
 func (s *Scanner) dataLineEnd(p int) (int, bool) {
 	if s.dataShort {
 		i, ascii := scanEOL(s.buf[p:min(p+shortLine, s.end)])
