@@ -20,6 +20,7 @@ import (
 
 	"github.com/fastsse/sse/bench/peers"
 	"github.com/fastsse/sse/bench/peers/internal/benchdata"
+	"github.com/fastsse/sse/bench/peers/internal/numfmt"
 	"github.com/fastsse/sse/internal/corpus"
 )
 
@@ -233,7 +234,7 @@ func drawPanel(s *strings.Builder, px, py float64, name string, bars []bar, x fu
 			continue
 		}
 		w := math.Max(x(b.mbps), 1)
-		label := mbps(b.mbps) + " MB/s"
+		label := numfmt.MBps(b.mbps) + " MB/s"
 		if b.found && !b.verdict.OK {
 			fmt.Fprintf(s, `<rect x="%.1f" y="%.1f" width="%.1f" height="%d" fill="url(#hatch)" stroke="#c4475d"/>`+"\n", ax, y, w, barH)
 			label += " ≠ truth"
@@ -273,29 +274,6 @@ func decade(d float64) string {
 	default:
 		return fmt.Sprintf("%g", math.Pow(10, d))
 	}
-}
-
-// mbps formats a throughput with three significant digits or more.
-func mbps(v float64) string {
-	switch {
-	case v >= 1000:
-		return commas(int64(math.Round(v)))
-	case v >= 100:
-		return fmt.Sprintf("%.0f", v)
-	case v >= 10:
-		return fmt.Sprintf("%.1f", v)
-	default:
-		return fmt.Sprintf("%.2f", v)
-	}
-}
-
-// commas formats n with thousands separators.
-func commas(n int64) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 // clip shortens s to n runes.

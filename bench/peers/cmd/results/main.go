@@ -20,6 +20,7 @@ import (
 
 	"github.com/fastsse/sse/bench/peers"
 	"github.com/fastsse/sse/bench/peers/internal/benchdata"
+	"github.com/fastsse/sse/bench/peers/internal/numfmt"
 	"github.com/fastsse/sse/internal/corpus"
 )
 
@@ -224,7 +225,7 @@ func (r *report) readCell(c string, p peers.Parser) string {
 	if !found {
 		return "no result"
 	}
-	cell := mbps(m)
+	cell := numfmt.MBps(m)
 	if p.Name == "fastsse" {
 		cell = "**" + cell + "**"
 	}
@@ -540,21 +541,9 @@ func table(s *strings.Builder, header []string, rows [][]string, right bool) {
 	s.WriteString("\n")
 }
 
-// mbps formats a throughput.
-func mbps(v float64) string {
-	switch {
-	case v >= 100:
-		return commas(int64(math.Round(v)))
-	case v >= 10:
-		return fmt.Sprintf("%.1f", v)
-	default:
-		return fmt.Sprintf("%.2f", v)
-	}
-}
-
 // count formats a count, such as allocations.
 func count(v float64) string {
-	return commas(int64(math.Round(v)))
+	return numfmt.Commas(int64(math.Round(v)))
 }
 
 // bytesize formats a number of bytes.
@@ -583,15 +572,6 @@ func duration(ns float64) string {
 	default:
 		return fmt.Sprintf("%.1f ns", ns)
 	}
-}
-
-// commas formats n with thousands separators.
-func commas(n int64) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 // clip shortens s to n bytes.
