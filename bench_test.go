@@ -185,34 +185,44 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// zeroAllocs fails t if a warmed-up Scanner reading c allocates per event.
+func zeroAllocs(t *testing.T, c *corpus.Corpus, onComment bool) {
+	s := NewScanner(&repeatReader{data: c.Bytes})
+	if onComment {
+		s.OnComment(func([]byte) {})
+	}
+	for range 2000 {
+		s.Next()
+	}
+	var dst counter
+	allocs := testing.AllocsPerRun(5000, func() {
+		if !s.Next() {
+			t.Fatal(s.Err())
+		}
+		_, _, _ = s.Type(), s.ID(), s.Data()
+		if err := s.Decode(&dst); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("%v allocations per event", allocs)
+	}
+}
+
 // TestZeroAllocsPerEvent checks that, once warmed up, reading an event and
 // its fields allocates nothing, nor does decoding into a destination that
-// keeps nothing, on every kind of stream.
+// keeps nothing, on every kind of stream, with and without a comment
+// function (without one, comments take the fast path).
 func TestZeroAllocsPerEvent(t *testing.T) {
 	for _, c := range corpus.All() {
 		if c.Name == "hugeline" {
 			continue // one event: no steady state to measure
 		}
-		t.Run(c.Name, func(t *testing.T) {
-			s := NewScanner(&repeatReader{data: c.Bytes})
-			s.OnComment(func([]byte) {})
-			for range 2000 {
-				s.Next()
-			}
-			var dst counter
-			allocs := testing.AllocsPerRun(5000, func() {
-				if !s.Next() {
-					t.Fatal(s.Err())
-				}
-				_, _, _ = s.Type(), s.ID(), s.Data()
-				if err := s.Decode(&dst); err != nil {
-					t.Fatal(err)
-				}
+		for _, onComment := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/OnComment=%v", c.Name, onComment), func(t *testing.T) {
+				zeroAllocs(t, c, onComment)
 			})
-			if allocs != 0 {
-				t.Fatalf("%v allocations per event", allocs)
-			}
-		})
+		}
 	}
 	t.Run("invalid utf8 and ids", func(t *testing.T) {
 		stream := strings.Repeat("id: \xff1\nevent: t\xc0\ndata: a\xe2\x82\ndata: b\n\n", 100)

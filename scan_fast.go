@@ -5,37 +5,59 @@ import (
 	"unicode/utf8"
 )
 
-// The fast path for data lines.
+// The fast path for data, id and comment lines.
 //
 // Most lines of real streams are "data:" lines, and most of them arrive
-// many to a Read. The general path takes each line through readLine,
-// nextLine, processLine, splitField and appendData, which re-check the BOM
-// and the pending LF of a CRLF, switch on the field name and decide again
-// how the data is kept. dataRun does the same work in one loop over the
-// buffered lines, for the lines whose outcome is known in advance:
+// many to a Read, often with an "id:" line or heartbeat comments between
+// them. The general path takes each line through readLine, nextLine,
+// processLine, splitField and appendData, which re-check the BOM and the
+// pending LF of a CRLF, switch on the field name and decide again how the
+// value is kept. dataRun does the same work in one loop over the buffered
+// lines, for the lines whose outcome is known in advance. It takes a line
+// only when the whole line, up to its CR or LF, is in the buffer and within
+// the line limit, so that nextLine would return it without reading.
 //
-//   - the line starts with "data:", so its field name is "data" (the first
+// The fast path runs only after the BOM check and while the event's data is
+// a view into the buffer or there is none yet (see fastReady): once a data
+// value with invalid UTF-8 has moved the data to dataBuf, the rest of the
+// event takes the general path. The lines it takes are:
+//
+//   - a line starting with "data:", so its field name is "data" (the first
 //     colon is at index 4) and its value starts after the colon and one
-//     optional space, exactly where splitField cuts it;
-//   - the whole line, up to its CR or LF, is in the buffer and within the
-//     line limit, so nextLine would return it without reading;
-//   - the value is valid UTF-8, so it is kept as it is, with no U+FFFD to
-//     substitute;
-//   - the event's data is still a view into the buffer (or there is none
-//     yet) and stays within the data limit with this value added, so
-//     appendData would extend the view in place.
+//     optional space, exactly where splitField cuts it; the value must be
+//     valid UTF-8, so it is kept as it is, with no U+FFFD to substitute,
+//     and the event's data must stay within the data limit with this value
+//     added, so that appendData would extend the view in place;
+//   - a line starting with "id:", whose value, cut the same way, is valid
+//     UTF-8: it is copied to the ID buffer as processLine would, unless it
+//     contains NUL, when it is ignored; being no longer than its line, it
+//     is within the limit that checkDecoded applies;
+//   - a comment (a line starting with a colon) when no comment function is
+//     set: it changes nothing, so only its end is looked for. With a
+//     comment function, comments are left to the general path, which
+//     decodes them and makes the call.
 //
-// Any other line (another field, a comment, a partial line, invalid UTF-8,
-// a limit about to be exceeded) is left unconsumed, with the Scanner's
-// state as the general path expects it, and the general path then does
-// exactly what it did before the fast path existed. A blank line right
-// after the run is consumed too, so that Next dispatches the event without
-// another trip through readLine. The fast path never reads, so an event is
-// still returned as soon as its blank line is in the buffer.
+// Any other line (another field, a comment with a comment function, a
+// partial line, invalid UTF-8, a limit about to be exceeded) is left
+// unconsumed, with the Scanner's state as the general path expects it, and
+// the general path then does exactly what it did before the fast path
+// existed. A blank line right after a line the fast path took is consumed
+// too, and Next then handles it as it handles a blank line from readLine:
+// the event is dispatched, or, when no data line was seen, only the ID and
+// the event type buffer are settled. The fast path never reads, so an event
+// is still returned as soon as its blank line is in the buffer.
+//
+// Lines the fast path takes are not counted in the general path's
+// predictions of line length (longData, longOther), which only affects how
+// fast later lines are searched.
 
 // dataPrefix is how a line starts when its field name is "data" and it has
 // a colon.
 const dataPrefix = FieldData + ":"
+
+// idPrefix is how a line starts when its field name is "id" and it has a
+// colon.
+const idPrefix = FieldID + ":"
 
 // shortDataLine is the longest data line, in bytes, after which the fast path
 // expects the next one to be short too, and searches it with scanEOL rather
@@ -43,17 +65,21 @@ const dataPrefix = FieldData + ":"
 const shortDataLine = 24
 
 // fastReady reports whether the line at the read position may be taken by
-// dataRun: it is in the buffer and starts with 'd', the BOM has been
-// decided, and the event's data can still be kept as a view. An LF left
-// over from a CRLF is consumed first if it is in the buffer, as readLine
-// would. It is small enough to be inlined into Next, so that other lines
-// pay only these checks for the fast path.
+// dataRun: it is in the buffer and starts with 'd', 'i' or, when there is
+// no comment function, ':'; the BOM has been decided; and the event's data
+// can still be kept as a view. An LF left over from a CRLF is consumed
+// first if it is in the buffer, as readLine would. It is small enough to be
+// inlined into Next, so that other lines pay only these checks for the fast
+// path.
 func (s *Scanner) fastReady() bool {
 	if s.skipLF && s.start < s.end {
 		s.takeLF()
 	}
-	return s.start < s.end && s.buf[s.start] == 'd' &&
-		s.bomDone && !s.skipLF && (s.viewing || s.dataLines == 0)
+	if s.start == s.end || !s.bomDone || s.skipLF || !s.viewing && s.dataLines > 0 {
+		return false
+	}
+	c := s.buf[s.start]
+	return c == 'd' || c == 'i' || c == ':' && s.onComment == nil
 }
 
 // takeLF ends a pending CRLF: the byte at the read position, which must be
@@ -65,10 +91,11 @@ func (s *Scanner) takeLF() {
 	s.skipLF = false
 }
 
-// dataRun consumes the complete "data:" lines at the read position, as
-// described above, and a blank line that follows them. It returns true when
-// it consumed that blank line, so the event is to be dispatched now. The
-// caller must have checked fastReady.
+// dataRun consumes the complete data, id and comment lines at the read
+// position, as described above, and a blank line that follows them. It
+// returns true when it consumed that blank line, so the event is to be
+// dispatched now (or, with no data, the block ended). The caller must have
+// checked fastReady.
 //
 // The loop works on locals (the read position p and the data view
 // buf[from:to]) and stores them back once at the end.
@@ -82,35 +109,73 @@ func (s *Scanner) dataRun() (blank bool) {
 		to = from + len(s.dataView)
 	}
 	lines := s.dataLines
-	for len(buf)-p > len(dataPrefix) && string(buf[p:p+len(dataPrefix)]) == dataPrefix {
-		// The value runs from after the colon and an optional space to
-		// the line end i. (buf[i] is a CR or LF, so the space test stays
-		// within the line.)
-		i, ascii := s.dataLineEnd(p)
-		if i < 0 || i-p > s.max {
-			break // not all in the buffer, or too long: for the general path
-		}
-		v := p + len(dataPrefix)
-		if buf[v] == ' ' {
-			v++
-		}
-		if !ascii && !utf8.Valid(buf[v:i]) {
-			break // the general path substitutes U+FFFD
-		}
-		if from < 0 {
-			// The first value is a view of its line.
-			from, to = v, i
-		} else {
-			// A further value moves down to follow the data so far after
-			// an LF, as in appendData: buf[to] is the line end of the line
-			// before, already consumed, and the value lies after it.
-			if to+1+(i-v)-from > s.max {
-				break // the general path reports ErrTooLong
+loop:
+	for p < len(buf) {
+		var i int // the line end
+		switch c := buf[p]; {
+		case c == ':' && s.onComment == nil:
+			// A comment changes nothing: only its end is needed.
+			i, _ = s.otherLineEnd(p)
+			if i < 0 || i-p > s.max {
+				break loop // not all in the buffer, or too long: for the general path
 			}
-			buf[to] = '\n'
-			to += 1 + copy(buf[to+1:], buf[v:i])
+		case c == 'i':
+			if len(buf)-p <= len(idPrefix) || string(buf[p:p+len(idPrefix)]) != idPrefix {
+				break loop
+			}
+			var ascii bool
+			i, ascii = s.otherLineEnd(p)
+			if i < 0 || i-p > s.max {
+				break loop
+			}
+			v := p + len(idPrefix)
+			if buf[v] == ' ' {
+				v++
+			}
+			if !ascii && !utf8.Valid(buf[v:i]) {
+				break loop // the general path substitutes U+FFFD
+			}
+			// An id with NUL is ignored. The value is no longer than its
+			// line, so it is within the limit.
+			if bytes.IndexByte(buf[v:i], 0) < 0 {
+				s.idBuf = append(s.idBuf[:0], buf[v:i]...)
+				s.idSet = true
+			}
+		default:
+			if len(buf)-p <= len(dataPrefix) || string(buf[p:p+len(dataPrefix)]) != dataPrefix {
+				break loop
+			}
+			// The value runs from after the colon and an optional space
+			// to the line end i. (buf[i] is a CR or LF, so the space test
+			// stays within the line.)
+			var ascii bool
+			i, ascii = s.dataLineEnd(p)
+			if i < 0 || i-p > s.max {
+				break loop // not all in the buffer, or too long: for the general path
+			}
+			v := p + len(dataPrefix)
+			if buf[v] == ' ' {
+				v++
+			}
+			if !ascii && !utf8.Valid(buf[v:i]) {
+				break loop // the general path substitutes U+FFFD
+			}
+			if from < 0 {
+				// The first value is a view of its line.
+				from, to = v, i
+			} else {
+				// A further value moves down to follow the data so far
+				// after an LF, as in appendData: buf[to] is the line end
+				// of the data line before, already consumed, and the
+				// value lies after it.
+				if to+1+(i-v)-from > s.max {
+					break loop // the general path reports ErrTooLong
+				}
+				buf[to] = '\n'
+				to += 1 + copy(buf[to+1:], buf[v:i])
+			}
+			lines++
 		}
-		lines++
 		p = i + 1
 		if buf[i] == '\r' {
 			// An LF right after a CR belongs to it, as readLine decides;
@@ -139,6 +204,39 @@ func (s *Scanner) dataRun() (blank bool) {
 		s.viewing, s.dataView = true, s.buf[from:to]
 	}
 	return blank
+}
+
+// otherLineEnd is lineEnd for the comment or id line at p: it returns the
+// index of the CR or LF that ends the line, or -1 when buf holds no line end
+// yet, and whether the line is all ASCII. Such lines are nearly always
+// short (heartbeats, counters), so scanEOL is tried first; a longer line is
+// searched through the finders, as in lineEnd.
+func (s *Scanner) otherLineEnd(p int) (int, bool) {
+	if i, ascii := scanEOL(s.buf[p:min(p+shortLine, s.end)]); i >= 0 {
+		return p + i, ascii
+	}
+	if s.end-p <= shortLine {
+		return -1, false
+	}
+	i := s.lf.at
+	if i < p {
+		i = s.lf.search(s.buf, p, s.end, '\n')
+	}
+	j := s.cr.at
+	if j < p {
+		j = s.cr.search(s.buf, p, s.end, '\r')
+	}
+	if j >= 0 && (i < 0 || j < i) {
+		i = j
+	}
+	if i < 0 {
+		return -1, false
+	}
+	h := s.high.at
+	if h < p {
+		h = s.high.searchHigh(s.buf, p, s.end)
+	}
+	return i, h < 0 || h >= i
 }
 
 // dataLineEnd is lineEnd for the data line at p, tuned for the fast path:

@@ -63,11 +63,54 @@ var fastPathStreams = []string{
 	// A BOM before the first data line.
 	"\uFEFFdata: a\ndata: b\n\n",
 	"\uFEFF\ndata: a\n\n",
+	// Comments, which the fast path takes when no comment function is set:
+	// alone, with each line end, between the data lines of one event,
+	// right before the blank line, in blocks with no data, and followed
+	// by lines the fast path leaves.
+	":\n\n",
+	":\ndata: a\n:\n\n",
+	": x\r\ndata: a\r\n: x\r\n\r\n",
+	": x\rdata: a\r: y\r\r",
+	": x\r\r\ndata: a\n\n",
+	": x\n: y\n: z\n\n: w\n\ndata: a\n\n",
+	": x\r\n: y\r\n\r\n\r\ndata: a\r\n\r\n",
+	"event: t\n: x\n\ndata: a\n\n",
+	"event: t\n: x\ndata: a\n: y\n\n",
+	"data: a\n: x\ndata: b\n: y\n: z\ndata: c\n: w\n\n",
+	"data: a\r\n:\r\ndata: b\r\n:\r\n\r\n",
+	": x\n:y\n:  z\n::\n:data: q\n\ndata: a\n\n",
+	": \xff\n: \xe2\x82\ndata: a\n:\xc0\n\n",
+	": a\tb\x00c\x0bd\ndata: \x01\n\n",
+	": " + strings.Repeat("c", 100) + "\ndata: a\n: " + strings.Repeat("c", 62) + "\n: " + strings.Repeat("c", 63) + "\n\n",
+	": " + strings.Repeat("c", 200) + "\r: b\r\n\r\n",
+	": x\nid: 1\n: y\nretry: 5\n: z\nfoo\n: w\ndata: a\n\n",
+	"\uFEFF: x\ndata: a\n\n",
+	"\uFEFF:\n\n",
+	// id lines, which the fast path takes too: with and without a space,
+	// empty, with NUL (ignored), non-ASCII, invalid UTF-8, long, alone in
+	// a block (the ID changes, no event), and names that only start like
+	// "id".
+	"id: 1\ndata: a\n\nid:2\ndata: b\n\nid:\ndata: c\n\nid: \ndata: d\n\n",
+	"id: 1\ndata: a\nid: 2\n\ndata: b\n\n",
+	"id: 1\r\n: x\r\ndata: a\r\n\r\nid: 2\r\n\r\ndata: b\r\n\r\n",
+	"id: 7\rdata: a\rid: 8\r\r",
+	"id: 1\ndata: a\n\nid: x\x00y\ndata: b\n\nid: \x00\ndata: c\n\n",
+	"id: h\u00e9\ndata: a\n\nid: \xff\ndata: b\n\nid: \xe2\x82\ndata: c\n\n",
+	"id: " + strings.Repeat("i", 100) + "\ndata: a\n\nid: 1\ndata: b\n\n",
+	"id\ndata: a\n\nid 1\ndata: b\n\nidx: 2\ndata: c\n\nid : 3\ndata: d\n\nID: 4\ndata: e\n\n",
+	"id:\n\nid\r\n\r\ni\ndata: a\n\n",
+	"data: a\nid: 3\n",
+	"data: a\nid: 3",
+	"id: 3\n\ndata: a\n\nid: 4\n",
 	// Unterminated events and lines at the end of the stream.
 	"data: a\ndata: b\n",
 	"data: a\ndata: b",
 	"data: a\n\ndata: b\r",
 	"data: a\n\ndata",
+	": x\n: y",
+	": x\n:",
+	"data: a\n: x\r",
+	"data: a\n\n: x",
 }
 
 // TestFastPathChunkings reads each stream whole, one byte per Read, split
@@ -88,15 +131,75 @@ func TestFastPathChunkings(t *testing.T) {
 				t.Fatalf("%q %s:\n got %q\nwant %q", in, how, got.events, want.events)
 			}
 		}
-		check("whole", strings.NewReader(in), nil)
-		check("byte by byte", &byteReader{data: input}, nil)
+		wantLog := refCommentLog(input)
+		checkBoth := func(how string, r func() io.Reader, bufSize int) {
+			t.Helper()
+			check(how, r(), make([]byte, bufSize))
+			got, log, err := scanCommentLog(r(), make([]byte, bufSize), max)
+			if err != nil {
+				t.Fatalf("%q %s, with OnComment: Err() = %v", in, how, err)
+			}
+			if !equalRef(got, want) {
+				t.Fatalf("%q %s, with OnComment:\n got %q\nwant %q", in, how, got.events, want.events)
+			}
+			if !slices.Equal(log, wantLog) {
+				t.Fatalf("%q %s, with OnComment: comments and events\n got %q\nwant %q", in, how, log, wantLog)
+			}
+		}
+		whole := func() io.Reader { return strings.NewReader(in) }
+		checkBoth("whole", whole, 0)
+		checkBoth("byte by byte", func() io.Reader { return &byteReader{data: input} }, 0)
 		for cut := 1; cut < len(input); cut++ {
-			check("split", io.MultiReader(strings.NewReader(in[:cut]), strings.NewReader(in[cut:])), nil)
+			checkBoth("split", func() io.Reader {
+				return io.MultiReader(strings.NewReader(in[:cut]), strings.NewReader(in[cut:]))
+			}, 0)
 		}
 		for _, size := range []int{1, 5, 6, 7, 8, 16, 33, 64} {
-			check("small buffer", strings.NewReader(in), make([]byte, size))
+			checkBoth("small buffer", whole, size)
 		}
 	}
+}
+
+// scanCommentLog is scanRef with a comment function: it also returns the
+// comments and events in the order the Scanner reported them, as
+// refCommentLog does.
+func scanCommentLog(r io.Reader, buf []byte, max int) (refResult, []string, error) {
+	s := sse.NewScanner(r)
+	s.Buffer(buf, max)
+	var log []string
+	s.OnComment(func(c []byte) { log = append(log, "comment "+string(c)) })
+	var res refResult
+	for s.Next() {
+		res.events = append(res.events, refEvent{Type: string(s.Type()), ID: string(s.ID()), Data: string(s.Data())})
+		log = append(log, "event")
+	}
+	res.retry, res.retryOK = s.Retry()
+	res.lastID = s.LastEventID()
+	return res, log, s.Err()
+}
+
+// refCommentLog lists the comments of a stream, decoded and without the
+// colon and one following space, and the dispatches of its events, in
+// stream order, as the reference parser meets them.
+func refCommentLog(input []byte) []string {
+	var log []string
+	hasData := false
+	for _, line := range refLines(refDecodeUTF8(input)) {
+		switch {
+		case line == "":
+			if hasData {
+				log = append(log, "event")
+			}
+			hasData = false
+		case line[0] == ':':
+			log = append(log, "comment "+strings.TrimPrefix(line[1:], " "))
+		default:
+			if name, _ := refField(line); name == "data" {
+				hasData = true
+			}
+		}
+	}
+	return log
 }
 
 // TestFastPathRandomStreams builds streams from lines the fast path takes
@@ -108,6 +211,8 @@ func TestFastPathRandomStreams(t *testing.T) {
 		"data: " + strings.Repeat("long ", 20), "data: h\u00e9", "data: \xff",
 		"data: \xe2\x82", "data: x\ty", ": c", "event: e", "id: 3", "retry: 5",
 		"", "", "", "datum: x",
+		":", ": ping", ":x", ": \xff", ": " + strings.Repeat("c", 70), ": ping",
+		"id:", "id: 4", "id: \x00", "id: \xe2\x82", "id: " + strings.Repeat("i", 70), "id",
 	}
 	ends := []string{"\n", "\n", "\n", "\r\n", "\r"}
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -126,8 +231,19 @@ func TestFastPathRandomStreams(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: Err() = %v", input, err)
 		}
-		if want := refParse(input); !equalRef(got, want) {
+		want := refParse(input)
+		if !equalRef(got, want) {
 			t.Fatalf("%q (seed %d):\n got %q\nwant %q", input, seed, got.events, want.events)
+		}
+		got, log, err := scanCommentLog(fuzzChunks(input, seed), make([]byte, 1+seed%80), 3*len(input)+16)
+		if err != nil {
+			t.Fatalf("%q, with OnComment: Err() = %v", input, err)
+		}
+		if !equalRef(got, want) {
+			t.Fatalf("%q (seed %d), with OnComment:\n got %q\nwant %q", input, seed, got.events, want.events)
+		}
+		if wantLog := refCommentLog(input); !slices.Equal(log, wantLog) {
+			t.Fatalf("%q (seed %d), with OnComment: comments and events\n got %q\nwant %q", input, seed, log, wantLog)
 		}
 	}
 }
@@ -143,6 +259,15 @@ func TestFastPathLimits(t *testing.T) {
 		"data: " + strings.Repeat("x", 40) + "\ndata: " + strings.Repeat("y", 40) + "\n\n",
 		"data: \u00e9\u00e9\ndata: \u00e9\n\ndata: \xff\xff\ndata: z\n\n",
 		"data\ndata\ndata\n\ndata: q\n\n",
+		// Comments and ids around the limit: a line over it stops the
+		// Scanner at that line, with or without a comment function.
+		": ccc\n: cccccc\ndata: aa\n: c\n\n: " + strings.Repeat("c", 12) + "\n\ndata: b\n\n",
+		":\r\n: cc\r\ndata: a\r\n: " + strings.Repeat("c", 20) + "\r\n\r\n",
+		"data: a\n: cccc\ndata: bbbb\n: cccccccc\n\n",
+		"id: 12\ndata: a\n\nid: 123456\ndata: b\n\nid: " + strings.Repeat("i", 12) + "\ndata: c\n\n",
+		"id: \xff\xff\xff\ndata: a\n\nid: \x00\x00\x00\x00\x00\ndata: b\n\n",
+		": " + strings.Repeat("c", 30) + "\n",
+		": " + strings.Repeat("c", 30),
 	}
 	for _, in := range streams {
 		input := []byte(in)
@@ -150,12 +275,20 @@ func TestFastPathLimits(t *testing.T) {
 			for _, r := range []struct {
 				how string
 				r   func() io.Reader
+				buf int // the size of the initial buffer
 			}{
-				{"whole", func() io.Reader { return strings.NewReader(in) }},
-				{"byte by byte", func() io.Reader { return &byteReader{data: input} }},
+				{"whole", func() io.Reader { return strings.NewReader(in) }, 0},
+				{"byte by byte", func() io.Reader { return &byteReader{data: input} }, 0},
+				// A buffer larger than the limit holds whole lines
+				// that are over it.
+				{"whole, large buffer", func() io.Reader { return strings.NewReader(in) }, 4 * len(input)},
 			} {
-				got, err := scanRef(r.r(), nil, limit)
+				got, err := scanRef(r.r(), make([]byte, r.buf), limit)
 				at := refFirstExcess(input, limit)
+				got2, _, err2 := scanCommentLog(r.r(), make([]byte, r.buf), limit)
+				if !equalRef(got2, got) || errors.Is(err2, sse.ErrTooLong) != errors.Is(err, sse.ErrTooLong) {
+					t.Fatalf("%q limit %d %s: with OnComment %q (err %v), without %q (err %v)", in, limit, r.how, got2.events, err2, got.events, err)
+				}
 				if at < 0 {
 					if err != nil {
 						t.Fatalf("%q limit %d %s: Err() = %v, want nil", in, limit, r.how, err)
@@ -187,6 +320,9 @@ func TestFastPathLiveness(t *testing.T) {
 		{"data: a\r\ndata: b\r\n\r", "\ndata: c\r\n\r\n", "a\nb", "c"},
 		{"data: a\rdata: b\r\r", "\ndata: c\r\r", "a\nb", "c"},
 		{"data: a\ndata: b\r\r", "\r\ndata: c\n\n", "a\nb", "c"},
+		{": x\ndata: a\n: y\ndata: b\n: z\n\n", ": w\ndata: c\n\n", "a\nb", "c"},
+		{": x\n\n: y\r\n\r\nid: 1\r\ndata: a\r\n: z\r\n\r", "\n: w\r\ndata: c\r\n\r\n", "a", "c"},
+		{": x\rid: 2\rdata: a\r\r", "\n: y\rdata: c\r\r", "a", "c"},
 	} {
 		r := &stepReader{t: t, parts: []string{tt.first, tt.rest}}
 		s := sse.NewScanner(r)

@@ -222,9 +222,9 @@ func (s *Scanner) Next() bool {
 		return false
 	}
 	for {
-		// The data lines already in the buffer, and a blank line after
-		// them, take the fast path (see dataRun); what it leaves, the
-		// general one.
+		// The data, id and comment lines already in the buffer, and a
+		// blank line after them, take the fast path (see dataRun); what
+		// it leaves, the general one.
 		if !s.fastReady() || !s.dataRun() {
 			line, ok := s.readLine()
 			if !ok {
