@@ -89,6 +89,10 @@ func splitField(line []byte) (name, value []byte) {
 	return name, value
 }
 
+// maxRetryMillis is the largest retry value, in milliseconds, that fits in a
+// time.Duration; a reader ignores larger ones.
+const maxRetryMillis = int64(1<<63-1) / int64(time.Millisecond)
+
 // parseRetry interprets a retry field value: base-ten ASCII digits only, at
 // least one. ok is false for anything else, and for values whose milliseconds
 // do not fit in a time.Duration (these are ignored, never wrapped).
@@ -96,14 +100,13 @@ func parseRetry(value []byte) (d time.Duration, ok bool) {
 	if len(value) == 0 {
 		return 0, false
 	}
-	const maxMillis = int64(1<<63-1) / int64(time.Millisecond)
 	var ms int64
 	for _, c := range value {
 		if c < '0' || c > '9' {
 			return 0, false
 		}
 		ms = ms*10 + int64(c-'0')
-		if ms > maxMillis {
+		if ms > maxRetryMillis {
 			return 0, false
 		}
 	}

@@ -198,7 +198,9 @@ func (w *Writer) Comment(text string) error {
 // same event. The known names are checked as a reader reads them:
 //
 //   - "data": value is split into one "data" line per line, as in Send;
-//   - "retry": value must be one or more ASCII digits (milliseconds);
+//   - "retry": value must be one or more ASCII digits (milliseconds), at
+//     most 9223372036854 (the largest time.Duration in milliseconds: a reader
+//     ignores a larger value, so the Writer refuses it);
 //   - "event", "id" and other names: value must hold no CR, LF or NUL. An
 //     empty "id" value clears the last event ID.
 //
@@ -218,6 +220,9 @@ func (w *Writer) Field(name, value string) error {
 	case FieldRetry:
 		if value == "" || strings.IndexFunc(value, notDigit) >= 0 {
 			return fmt.Errorf("%w: retry value %q is not a number of milliseconds", ErrInvalidField, value)
+		}
+		if _, ok := parseRetry([]byte(value)); !ok {
+			return fmt.Errorf("%w: retry value %q is too large: a reader ignores more than %d milliseconds", ErrInvalidField, value, maxRetryMillis)
 		}
 		b = appendField(b, FieldRetry, value)
 	default:

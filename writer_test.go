@@ -160,6 +160,7 @@ func TestWriterField(t *testing.T) {
 		{func() error { return w.Field("id", "") }, "id:\n"},
 		{func() error { return w.Field("data", "1\n2") }, "data: 1\ndata: 2\n"},
 		{func() error { return w.Field("retry", "0250") }, "retry: 0250\n"},
+		{func() error { return w.Field("retry", "9223372036854") }, "retry: 9223372036854\n"}, // the largest a reader takes
 		{func() error { return w.Field("x-custom", " v:w") }, "x-custom:  v:w\n"},
 		{w.Dispatch, "\n"},
 		{func() error { return w.Retry(3 * time.Second) }, "retry: 3000\n"},
@@ -256,6 +257,8 @@ func TestWriterInvalid(t *testing.T) {
 		{"empty retry field", func(w *sse.Writer) error { return w.Field("retry", "") }, "not a number"},
 		{"signed retry field", func(w *sse.Writer) error { return w.Field("retry", "-1") }, "not a number"},
 		{"retry field with space", func(w *sse.Writer) error { return w.Field("retry", "1 ") }, "not a number"},
+		{"retry field past time.Duration", func(w *sse.Writer) error { return w.Field("retry", "99999999999999999999") }, "too large"},
+		{"retry field one past the largest", func(w *sse.Writer) error { return w.Field("retry", "9223372036855") }, "too large"},
 		{"negative Retry", func(w *sse.Writer) error { return w.Retry(-time.Second) }, "negative"},
 	}
 	for _, tc := range cases {
