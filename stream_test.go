@@ -3,8 +3,10 @@ package sse_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
@@ -253,25 +255,43 @@ func TestNewStreamFlushError(t *testing.T) {
 }
 
 func ExampleNewStream() {
-	ticks := func(w http.ResponseWriter, r *http.Request) {
-		ew, err := sse.NewStream(w)
+	// A handler that streams a countdown: headers go out with the first
+	// event, and every event is flushed to the client as it is sent.
+	countdown := func(w http.ResponseWriter, r *http.Request) {
+		sw, err := sse.NewStream(w)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
-		t := time.NewTicker(time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-r.Context().Done():
-				return
-			case now := <-t.C:
-				err := ew.Send(sse.Event{Type: "tick", ID: now.Format("150405"), Data: now.String()})
-				if err != nil {
-					return // the client has gone
-				}
+		for n := 3; n > 0; n-- {
+			ev := sse.Event{Type: "tick", ID: strconv.Itoa(n), Data: strconv.Itoa(n) + "…"}
+			if err := sw.Send(ev); err != nil {
+				return // the client has gone
 			}
 		}
+		sw.Send(sse.Event{Type: "done", Data: "liftoff\nwe have liftoff"})
 	}
-	http.HandleFunc("/ticks", ticks)
+	srv := httptest.NewServer(http.HandlerFunc(countdown))
+	defer srv.Close()
+
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	fmt.Println(resp.Header.Get("Content-Type"))
+	for ev, err := range sse.Read(resp.Body) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%s %s %q\n", ev.Type, ev.ID, ev.Data)
+	}
+	// Output:
+	// text/event-stream
+	// tick 3 "3…"
+	// tick 2 "2…"
+	// tick 1 "1…"
+	// done 1 "liftoff\nwe have liftoff"
 }
