@@ -18,7 +18,7 @@
 //
 //	GET  /          the page
 //	POST /join      name, as a form or as JSON: sets the session cookie
-//	GET  /session   {"name": NAME} of the browser's session
+//	GET  /session   {"name": NAME} of the browser's session, "" for none
 //	GET  /events    the event stream: "message" and "presence" events
 //	POST /send      text, as a form or as JSON
 //	POST /leave     ends the session

@@ -30,6 +30,7 @@ const hangGuard = 10 * time.Second
 // room is a chat room served on loopback.
 type room struct {
 	*httptest.Server
+	mux   *http.ServeMux // serves chat; a test may add routes of its own
 	chat  *server
 	clock *fakeClock // nil when the room runs on the real clock
 	cfg   config
@@ -56,7 +57,9 @@ func start(t *testing.T, cfg config) *room {
 	cfg.setDefaults()
 	rm.cfg = cfg
 	rm.chat = newServer(cfg)
-	rm.Server = httptest.NewServer(rm.chat)
+	rm.mux = http.NewServeMux()
+	rm.mux.Handle("/", rm.chat)
+	rm.Server = httptest.NewServer(rm.mux)
 	// Cleanups run last first: end the streams, then the server.
 	t.Cleanup(rm.Close)
 	t.Cleanup(func() {

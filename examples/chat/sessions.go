@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"crypto/rand"
 	"errors"
 	"slices"
@@ -187,7 +188,8 @@ func (ss *sessions) streamEnded(id string) {
 	}
 }
 
-// online returns the names of the sessions with a stream open, sorted.
+// online returns the names of the sessions with a stream open, sorted
+// ignoring case.
 func (ss *sessions) online() []string {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
@@ -197,7 +199,9 @@ func (ss *sessions) online() []string {
 			names = append(names, s.name)
 		}
 	}
-	slices.Sort(names)
+	slices.SortFunc(names, func(a, b string) int {
+		return cmp.Or(cmp.Compare(foldName(a), foldName(b)), cmp.Compare(a, b))
+	})
 	return names
 }
 
