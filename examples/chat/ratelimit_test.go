@@ -111,3 +111,22 @@ func TestRateLimitRealTime(t *testing.T) {
 		t.Errorf("%d answered, want 3000", accepted.Load()+limited.Load())
 	}
 }
+
+// TestRetryAfter checks that Retry-After says, in whole seconds rounded
+// up, when the next post will be accepted, and that it will.
+func TestRetryAfter(t *testing.T) {
+	rm := start(t, config{PostRate: 0.4, PostBurst: 1})
+	alice := joined(t, rm, "alice")
+	alice.say("one")
+	resp, _ := alice.request("POST", "/send", formType, "text=two", nil)
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "3" {
+		t.Fatalf("second post: %s, Retry-After %q; want 429, 3 (2.5 s)", resp.Status, resp.Header.Get("Retry-After"))
+	}
+	rm.clock.advance(2 * time.Second)
+	resp, _ = alice.request("POST", "/send", formType, "text=two", nil)
+	if ra := resp.Header.Get("Retry-After"); resp.StatusCode != http.StatusTooManyRequests || ra != "1" {
+		t.Fatalf("2 s later: %s, Retry-After %q; want 429, 1", resp.Status, ra)
+	}
+	rm.clock.advance(500 * time.Millisecond)
+	alice.say("two")
+}
