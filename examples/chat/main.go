@@ -7,17 +7,48 @@
 //	go run ./examples/chat
 //	go run ./examples/chat -addr 127.0.0.1:9000
 //
-// Open it in two browser tabs under two names to chat. A browser that
-// loses its connection reconnects with Last-Event-ID and is sent exactly
-// the messages it missed, from the last 1000 events the server keeps; when
-// those no longer reach back far enough, it is told that some messages
-// were missed.
+// Open it in two browser windows (one private, so that they do not share
+// cookies) under two names to chat. A browser that loses its connection
+// reconnects with Last-Event-ID and is sent exactly the messages it
+// missed, from the last 1000 events the server keeps; when those no
+// longer reach back far enough, it is told that some messages were
+// missed.
 //
 // Endpoints:
 //
-//	GET  /                  the page
-//	GET  /events?name=NAME  the event stream: "message" and "presence" events
-//	POST /send              name and text, as a form or as JSON
+//	GET  /          the page
+//	POST /join      name, as a form or as JSON: sets the session cookie
+//	GET  /session   {"name": NAME} of the browser's session, "" for none
+//	GET  /events    the event stream: "message" and "presence" events
+//	POST /send      text, as a form or as JSON
+//	POST /leave     ends the session
+//
+// # Doing it safely
+//
+// It is meant to be copied, so it does what a public service must:
+//
+//   - Names are bound to sessions. Joining creates a session: 128 random
+//     bits from crypto/rand, kept by the browser in an HttpOnly,
+//     SameSite=Strict cookie (Secure over TLS) and mapped on the server to
+//     the name. A message's name is its session's, never one the request
+//     states; a post without a live session is refused (403). Names are
+//     unique among live sessions, ignoring case (409 when taken). A session
+//     ends when it leaves, or 2 minutes after its last stream closed; at
+//     most 1000 exist at once (503 beyond).
+//   - Cross-site requests are refused (403): every POST must carry
+//     Sec-Fetch-Site same-origin or none, and an Origin equal to the
+//     server's own, when the browser sends them; see checkSameOrigin.
+//   - Each session may post 10 messages at once and 5 a second after
+//     that (a token bucket); beyond, the answer is 429 Too Many Requests
+//     with Retry-After, in seconds.
+//   - Who is online is published as one snapshot at most every 250 ms,
+//     however many people come and go (see presence), and sent to each new
+//     stream on its own: a crowd joining at once costs each observer a
+//     few events, not one per person.
+//   - The page allows only its own inline script and style, by hash, in
+//     its Content-Security-Policy, and cannot be framed by other sites.
+//
+// These limits are fields of config.
 //
 // Interrupt it (Ctrl-C) to stop it: the event streams are ended and the
 // server shuts down gracefully.

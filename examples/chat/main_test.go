@@ -5,15 +5,17 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/fastsse/sse"
-	"github.com/fastsse/sse/hub"
 	"go.uber.org/goleak"
 )
 
@@ -25,21 +27,211 @@ func TestMain(m *testing.M) {
 // waits for.
 const hangGuard = 10 * time.Second
 
-// start serves a chat room on loopback and stops it when the test ends.
-func start(t *testing.T) *httptest.Server {
+// room is a chat room served on loopback.
+type room struct {
+	*httptest.Server
+	mux   *http.ServeMux // serves chat; a test may add routes of its own
+	chat  *server
+	clock *fakeClock // nil when the room runs on the real clock
+	cfg   config
+}
+
+// start serves a chat room on loopback, on a clock the test moves unless
+// cfg says otherwise, and stops it when the test ends.
+func start(t *testing.T, cfg config) *room {
 	t.Helper()
-	chat := newServer(config{Replay: 1000, Heartbeat: time.Minute, Retry: time.Second})
-	srv := httptest.NewServer(chat)
+	if cfg.Replay == 0 {
+		cfg.Replay = 1000
+	}
+	if cfg.Heartbeat == 0 {
+		cfg.Heartbeat = time.Minute
+	}
+	if cfg.Retry == 0 {
+		cfg.Retry = time.Second
+	}
+	rm := &room{}
+	if cfg.Clock == nil {
+		rm.clock = &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+		cfg.Clock = rm.clock
+	}
+	cfg.setDefaults()
+	rm.cfg = cfg
+	rm.chat = newServer(cfg)
+	rm.mux = http.NewServeMux()
+	rm.mux.Handle("/", rm.chat)
+	rm.Server = httptest.NewServer(rm.mux)
 	// Cleanups run last first: end the streams, then the server.
-	t.Cleanup(srv.Close)
+	t.Cleanup(rm.Close)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
 		defer cancel()
-		if err := chat.Shutdown(ctx); err != nil {
+		if err := rm.chat.Shutdown(ctx); err != nil {
 			t.Errorf("shutdown: %v", err)
 		}
 	})
-	return srv
+	return rm
+}
+
+// flush moves the clock past the presence interval, so that a snapshot
+// due is published.
+func (rm *room) flush() { rm.clock.advance(rm.cfg.PresenceEvery) }
+
+// waitStreams waits until the session named name has n streams open, as
+// the server counts them.
+func (rm *room) waitStreams(t *testing.T, name string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(hangGuard)
+	for {
+		ss := rm.chat.sessions
+		ss.mu.Lock()
+		got := -1
+		if s := ss.byName[foldName(name)]; s != nil {
+			got = s.streams
+		}
+		ss.mu.Unlock()
+		if got == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s has %d streams, want %d", name, got, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// fakeClock is a clock that moves only when the test says.
+type fakeClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	timers []*fakeTimer
+}
+
+type fakeTimer struct {
+	at   time.Time
+	f    func()
+	done bool // fired or stopped
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) AfterFunc(d time.Duration, f func()) func() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := &fakeTimer{at: c.now.Add(d), f: f}
+	c.timers = append(c.timers, t)
+	return func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		stopped := !t.done
+		t.done = true
+		return stopped
+	}
+}
+
+// advance moves the clock on by d, and calls the functions of the timers
+// that are then due, in the test's goroutine.
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	var due []func()
+	live := c.timers[:0]
+	for _, t := range c.timers {
+		switch {
+		case t.done:
+		case !t.at.After(c.now):
+			t.done = true
+			due = append(due, t.f)
+		default:
+			live = append(live, t)
+		}
+	}
+	c.timers = live
+	c.mu.Unlock()
+	for _, f := range due {
+		f()
+	}
+}
+
+// browser is a browser: its own cookies, and the headers a browser adds
+// to the requests of a same-origin page.
+type browser struct {
+	t      *testing.T
+	rm     *room
+	client *http.Client
+}
+
+func newBrowser(t *testing.T, rm *room) *browser {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &browser{t: t, rm: rm, client: &http.Client{Transport: rm.Client().Transport, Jar: jar}}
+}
+
+// joined is a browser that joined as name.
+func joined(t *testing.T, rm *room, name string) *browser {
+	t.Helper()
+	b := newBrowser(t, rm)
+	b.join(name)
+	return b
+}
+
+// request sends a request as the page would, with header added; it
+// returns the response, whose body has been read into body.
+func (b *browser) request(method, path, contentType, reqBody string, header http.Header) (resp *http.Response, body string) {
+	b.t.Helper()
+	req, err := http.NewRequest(method, b.rm.URL+path, strings.NewReader(reqBody))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if method == "POST" {
+		req.Header.Set("Origin", b.rm.URL)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err = b.client.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	bs, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return resp, strings.TrimSpace(string(bs))
+}
+
+const formType = "application/x-www-form-urlencoded"
+
+// post posts a form to path.
+func (b *browser) post(path string, form url.Values) (int, string) {
+	b.t.Helper()
+	resp, body := b.request("POST", path, formType, form.Encode(), nil)
+	return resp.StatusCode, body
+}
+
+func (b *browser) join(name string) {
+	b.t.Helper()
+	if code, body := b.post("/join", url.Values{"name": {name}}); code != http.StatusOK {
+		b.t.Fatalf("join as %q: %d %s", name, code, body)
+	}
+}
+
+// say posts a message and fails unless it is accepted.
+func (b *browser) say(text string) {
+	b.t.Helper()
+	if code, body := b.post("/send", url.Values{"text": {text}}); code != http.StatusNoContent {
+		b.t.Fatalf("send %q: %d %s", text, code, body)
+	}
 }
 
 // subscriber is a browser's stream, read with sse.Scanner from a real
@@ -47,31 +239,34 @@ func start(t *testing.T) *httptest.Server {
 type subscriber struct {
 	events chan event
 	body   io.ReadCloser
+	bytes  *atomic.Int64 // read from the body so far
 	retry  time.Duration // the retry field in effect at the last event read
 }
 
 type event struct {
 	sse.Event
 	retry time.Duration
+	bytes int64 // read from the body when the event was dispatched
 }
 
-// subscribe opens the stream of name; lastID, if any, is sent as
+// subscribe opens the browser's stream; lastID, if any, is sent as
 // Last-Event-ID.
-func subscribe(t *testing.T, srv *httptest.Server, name, lastID string) *subscriber {
-	t.Helper()
-	req, err := http.NewRequest("GET", srv.URL+"/events?name="+url.QueryEscape(name), nil)
+func (b *browser) subscribe(lastID string) *subscriber {
+	b.t.Helper()
+	req, err := http.NewRequest("GET", b.rm.URL+"/events", nil)
 	if err != nil {
-		t.Fatal(err)
+		b.t.Fatal(err)
 	}
 	if lastID != "" {
 		req.Header.Set("Last-Event-ID", lastID)
 	}
-	return open(t, srv, req)
+	return b.open(req)
 }
 
-func open(t *testing.T, srv *httptest.Server, req *http.Request) *subscriber {
+func (b *browser) open(req *http.Request) *subscriber {
+	t := b.t
 	t.Helper()
-	resp, err := srv.Client().Do(req)
+	resp, err := b.client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,12 +277,12 @@ func open(t *testing.T, srv *httptest.Server, req *http.Request) *subscriber {
 	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
 		t.Errorf("Content-Type %q", ct)
 	}
-	s := &subscriber{events: make(chan event, 100), body: resp.Body}
+	s := &subscriber{events: make(chan event, 100), body: resp.Body, bytes: new(atomic.Int64)}
 	go func() {
 		defer close(s.events)
-		sc := sse.NewScanner(resp.Body)
+		sc := sse.NewScanner(countingReader{resp.Body, s.bytes})
 		for sc.Next() {
-			var e event
+			e := event{bytes: s.bytes.Load()}
 			sc.Decode(&e.Event)
 			e.retry, _ = sc.Retry()
 			s.events <- e
@@ -97,11 +292,22 @@ func open(t *testing.T, srv *httptest.Server, req *http.Request) *subscriber {
 	return s
 }
 
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
 // close ends the stream, as a browser tab being closed does.
 func (s *subscriber) close() { s.body.Close() }
 
 // next returns the next event.
-func (s *subscriber) next(t *testing.T) sse.Event {
+func (s *subscriber) next(t *testing.T) event {
 	t.Helper()
 	select {
 	case e, ok := <-s.events:
@@ -109,7 +315,7 @@ func (s *subscriber) next(t *testing.T) sse.Event {
 			t.Fatal("stream ended")
 		}
 		s.retry = e.retry
-		return e.Event
+		return e
 	case <-time.After(hangGuard):
 		t.Fatal("no event")
 	}
@@ -133,7 +339,7 @@ func (s *subscriber) end(t *testing.T) {
 }
 
 // nextOf returns the next event of type typ, skipping others.
-func (s *subscriber) nextOf(t *testing.T, typ string) sse.Event {
+func (s *subscriber) nextOf(t *testing.T, typ string) event {
 	t.Helper()
 	for {
 		if ev := s.next(t); ev.Type == typ {
@@ -142,310 +348,56 @@ func (s *subscriber) nextOf(t *testing.T, typ string) sse.Event {
 	}
 }
 
-// waitOnline reads presence events until one lists exactly names.
-func (s *subscriber) waitOnline(t *testing.T, names ...string) {
+// presenceOf decodes a presence event.
+func presenceOf(t *testing.T, ev event) presenceData {
 	t.Helper()
-	for {
-		ev := s.nextOf(t, "presence")
-		var p presence
-		if err := json.Unmarshal([]byte(ev.Data), &p); err != nil {
-			t.Fatalf("presence %q: %v", ev.Data, err)
-		}
-		if p.Count != len(p.Online) {
-			t.Fatalf("presence %q: count is not the number of names", ev.Data)
-		}
-		if slices.Equal(p.Online, names) {
-			return
-		}
+	if ev.Type != "presence" {
+		t.Fatalf("%s event %q, want presence", ev.Type, ev.Data)
+	}
+	var p presenceData
+	if err := json.Unmarshal([]byte(ev.Data), &p); err != nil {
+		t.Fatalf("presence %q: %v", ev.Data, err)
+	}
+	if p.Count != len(p.Online) {
+		t.Fatalf("presence %q: count is not the number of names", ev.Data)
+	}
+	return p
+}
+
+// wantPresence reads the next event, which must be a presence event
+// listing exactly names.
+func (s *subscriber) wantPresence(t *testing.T, names ...string) {
+	t.Helper()
+	if p := presenceOf(t, s.next(t)); !slices.Equal(p.Online, names) {
+		t.Fatalf("online %q, want %q", p.Online, names)
 	}
 }
 
 // nextMessage returns the next message event, decoded.
-func (s *subscriber) nextMessage(t *testing.T) (message, sse.Event) {
+func (s *subscriber) nextMessage(t *testing.T) (message, event) {
 	t.Helper()
 	ev := s.nextOf(t, "message")
+	return messageOf(t, ev), ev
+}
+
+// wantMessage reads the next event, which must be the message text from
+// name.
+func (s *subscriber) wantMessage(t *testing.T, name, text string) {
+	t.Helper()
+	ev := s.next(t)
+	if ev.Type != "message" {
+		t.Fatalf("%s event %q, want message %q", ev.Type, ev.Data, text)
+	}
+	if m := messageOf(t, ev); m.Name != name || m.Text != text {
+		t.Fatalf("message %q from %q, want %q from %q", m.Text, m.Name, text, name)
+	}
+}
+
+func messageOf(t *testing.T, ev event) message {
+	t.Helper()
 	var m message
 	if err := json.Unmarshal([]byte(ev.Data), &m); err != nil {
 		t.Fatalf("message %q: %v", ev.Data, err)
 	}
-	return m, ev
-}
-
-func post(t *testing.T, srv *httptest.Server, contentType, body string) (int, string) {
-	t.Helper()
-	resp, err := srv.Client().Post(srv.URL+"/send", contentType, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, strings.TrimSpace(string(b))
-}
-
-// say posts a message as a form and fails unless it is accepted.
-func say(t *testing.T, srv *httptest.Server, name, text string) {
-	t.Helper()
-	form := url.Values{"name": {name}, "text": {text}}.Encode()
-	if code, body := post(t, srv, "application/x-www-form-urlencoded", form); code != http.StatusNoContent {
-		t.Fatalf("send %q: %d %s", text, code, body)
-	}
-}
-
-func TestMessagesReachEveryone(t *testing.T) {
-	srv := start(t)
-	alice := subscribe(t, srv, "alice", "")
-	alice.waitOnline(t, "alice")
-	bob := subscribe(t, srv, "bob", "")
-	bob.waitOnline(t, "alice", "bob")
-	alice.waitOnline(t, "alice", "bob")
-	if alice.retry != time.Second || bob.retry != time.Second {
-		t.Errorf("retry %v, %v; want 1s", alice.retry, bob.retry)
-	}
-
-	before := time.Now().Add(-time.Second)
-	say(t, srv, "alice", "hello, bob")
-	code, body := post(t, srv, "application/json", `{"name":"bob","text":"  hi alice <3 \n how are you?  "}`)
-	if code != http.StatusNoContent {
-		t.Fatalf("JSON send: %d %s", code, body)
-	}
-	after := time.Now().Add(time.Second)
-
-	want := []message{
-		{Name: "alice", Text: "hello, bob"},
-		{Name: "bob", Text: "hi alice <3 \n how are you?"},
-	}
-	for _, s := range []*subscriber{alice, bob} {
-		for _, w := range want {
-			m, ev := s.nextMessage(t)
-			if ev.ID == "" {
-				t.Errorf("message %q has no id", ev.Data)
-			}
-			if m.Name != w.Name || m.Text != w.Text {
-				t.Errorf("got %+v, want %+v", m, w)
-			}
-			if m.Time.Before(before) || m.Time.After(after) {
-				t.Errorf("time %v not between %v and %v", m.Time, before, after)
-			}
-			// The data is exactly the three fields.
-			var fields map[string]any
-			json.Unmarshal([]byte(ev.Data), &fields)
-			if len(fields) != 3 {
-				t.Errorf("data %s: want fields name, text, time", ev.Data)
-			}
-		}
-	}
-}
-
-func TestPresence(t *testing.T) {
-	srv := start(t)
-	alice := subscribe(t, srv, "alice", "")
-	alice.waitOnline(t, "alice")
-
-	// A name is online once, however many streams it has.
-	bob1 := subscribe(t, srv, "bob", "")
-	alice.waitOnline(t, "alice", "bob")
-	bob2 := subscribe(t, srv, "bob", "")
-	bob2.waitOnline(t, "alice", "bob")
-	carol := subscribe(t, srv, "carol", "")
-	alice.waitOnline(t, "alice", "bob", "carol")
-
-	bob1.close()
-	// Bob is still online in his other tab: the next presence event still
-	// lists him.
-	ev := alice.nextOf(t, "presence")
-	if want := `{"online":["alice","bob","carol"],"count":3}`; ev.Data != want {
-		t.Errorf("after one of bob's streams closed: %s, want %s", ev.Data, want)
-	}
-	bob2.close()
-	alice.waitOnline(t, "alice", "carol")
-	carol.close()
-	ev = alice.nextOf(t, "presence")
-	if want := `{"online":["alice"],"count":1}`; ev.Data != want {
-		t.Errorf("after carol left: %s, want %s", ev.Data, want)
-	}
-}
-
-func TestReconnectGetsMissedMessages(t *testing.T) {
-	srv := start(t)
-	alice := subscribe(t, srv, "alice", "")
-	alice.waitOnline(t, "alice")
-	bob := subscribe(t, srv, "bob", "")
-	alice.waitOnline(t, "alice", "bob")
-
-	say(t, srv, "bob", "one")
-	_, seen := alice.nextMessage(t)
-	alice.close()
-	bob.waitOnline(t, "bob")
-
-	say(t, srv, "bob", "two")
-	say(t, srv, "bob", "three")
-
-	// Alice's browser reconnects with the id of the last event it saw.
-	alice = subscribe(t, srv, "alice", seen.ID)
-	say(t, srv, "bob", "four") // sent after she is back
-	var got []string
-	back := false // a presence event lists her again
-	for len(got) < 3 {
-		switch ev := alice.next(t); ev.Type {
-		case hub.ResetEvent:
-			t.Fatal("reset although the id was in the buffer")
-		case "message":
-			var m message
-			json.Unmarshal([]byte(ev.Data), &m)
-			got = append(got, m.Text)
-		case "presence":
-			back = ev.Data == `{"online":["alice","bob"],"count":2}`
-		}
-	}
-	if want := []string{"two", "three", "four"}; !slices.Equal(got, want) {
-		t.Errorf("after reconnecting: %q, want %q", got, want)
-	}
-	if !back {
-		// Her own presence event was published when her stream started,
-		// possibly after "four".
-		alice.waitOnline(t, "alice", "bob")
-	}
-}
-
-func TestReconnectThroughQueryParameter(t *testing.T) {
-	srv := start(t)
-	alice := subscribe(t, srv, "alice", "")
-	say(t, srv, "alice", "one")
-	_, seen := alice.nextMessage(t)
-	alice.close()
-	say(t, srv, "alice", "two")
-
-	// A page that recreates its EventSource passes the id in the URL.
-	req, err := http.NewRequest("GET", srv.URL+"/events?name=alice&lastEventId="+url.QueryEscape(seen.ID), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	alice = open(t, srv, req)
-	if m, _ := alice.nextMessage(t); m.Text != "two" {
-		t.Errorf("first message after reconnecting: %q, want %q", m.Text, "two")
-	}
-}
-
-func TestReconnectTooLateIsReset(t *testing.T) {
-	srv := start(t)
-	alice := subscribe(t, srv, "alice", "an-id-from-before-a-restart")
-	if ev := alice.next(t); ev.Type != hub.ResetEvent || ev.Data != "replay" {
-		t.Errorf("first event %+v, want a reset", ev)
-	}
-	say(t, srv, "alice", "still works")
-	if m, _ := alice.nextMessage(t); m.Text != "still works" {
-		t.Errorf("message %q", m.Text)
-	}
-}
-
-func TestBadRequests(t *testing.T) {
-	srv := start(t)
-	alice := subscribe(t, srv, "alice", "")
-
-	form := func(name, text string) string { return url.Values{"name": {name}, "text": {text}}.Encode() }
-	const formType = "application/x-www-form-urlencoded"
-	for _, tc := range []struct {
-		what, contentType, body string
-		code                    int
-		says                    string
-	}{
-		{"no name", formType, form("", "hi"), 400, "name is required"},
-		{"blank name", formType, form("   ", "hi"), 400, "name is required"},
-		{"no text", formType, form("alice", ""), 400, "text is required"},
-		{"blank text", formType, form("alice", " \n\t "), 400, "text is required"},
-		{"long name", formType, form(strings.Repeat("é", maxName+1), "hi"), 400, "name is longer than 32 characters"},
-		{"long text", formType, form("alice", strings.Repeat("x", maxText+1)), 400, "text is longer than 2000 characters"},
-		{"control character in name", formType, form("al\x07ice", "hi"), 400, "name contains control characters"},
-		{"invalid UTF-8", formType, form("alice", "hi \xff"), 400, "text is not valid UTF-8"},
-		{"no body", "", "", 400, "name is required"},
-		{"bad JSON", "application/json", `{"name":`, 400, "invalid JSON body"},
-		{"JSON without text", "application/json", `{"name":"alice"}`, 400, "text is required"},
-		{"JSON of the wrong type", "application/json", `{"name":"alice","text":42}`, 400, "invalid JSON body"},
-		{"huge body", formType, form("alice", strings.Repeat("x", maxBody)), 413, "request body larger than"},
-	} {
-		code, body := post(t, srv, tc.contentType, tc.body)
-		if code != tc.code || !strings.Contains(body, tc.says) {
-			t.Errorf("%s: %d %q, want %d %q", tc.what, code, body, tc.code, tc.says)
-		}
-	}
-	// None of them was published: the next message is the next good one.
-	say(t, srv, "alice", "good")
-	if m, _ := alice.nextMessage(t); m.Text != "good" {
-		t.Errorf("message after the bad requests: %q", m.Text)
-	}
-
-	for _, tc := range []struct {
-		method, path string
-		code         int
-	}{
-		{"GET", "/events", 400},
-		{"GET", "/events?name=", 400},
-		{"GET", "/events?name=" + strings.Repeat("x", maxName+1), 400},
-		{"GET", "/send", 405},
-		{"POST", "/events?name=bob", 405},
-		{"GET", "/nope", 404},
-	} {
-		req, err := http.NewRequest(tc.method, srv.URL+tc.path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := srv.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != tc.code {
-			t.Errorf("%s %s: %s, want %d", tc.method, tc.path, resp.Status, tc.code)
-		}
-	}
-}
-
-func TestPage(t *testing.T) {
-	srv := start(t)
-	resp, err := srv.Client().Get(srv.URL + "/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
-		t.Fatalf("GET /: %s %s", resp.Status, resp.Header.Get("Content-Type"))
-	}
-	page := string(b)
-	for _, want := range []string{"<!DOCTYPE html>", "new EventSource(", `"/send"`, `"reset"`, "were missed"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("page lacks %q", want)
-		}
-	}
-	// No external resources.
-	for _, bad := range []string{"http://", "https://", "src="} {
-		if strings.Contains(page, bad) {
-			t.Errorf("page refers to %q", bad)
-		}
-	}
-}
-
-func TestShutdownEndsStreams(t *testing.T) {
-	chat := newServer(config{Replay: 10})
-	srv := httptest.NewServer(chat)
-	defer srv.Close()
-	alice := subscribe(t, srv, "alice", "")
-	alice.waitOnline(t, "alice")
-
-	ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
-	defer cancel()
-	if err := chat.Shutdown(ctx); err != nil {
-		t.Fatal(err)
-	}
-	alice.end(t)
-	code, body := post(t, srv, "application/x-www-form-urlencoded", "name=a&text=b")
-	if code != http.StatusServiceUnavailable {
-		t.Errorf("send after shutdown: %d %s", code, body)
-	}
+	return m
 }
