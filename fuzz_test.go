@@ -679,7 +679,13 @@ func fuzzWriterFieldOK(name, value []byte) bool {
 	case "data":
 		return fuzzWriterText(value)
 	case "retry":
-		return len(value) > 0 && len(bytes.Trim(value, "0123456789")) == 0
+		// Digits only, and no more milliseconds than a Duration holds: a
+		// reader ignores a larger value, so the Writer refuses it.
+		if len(value) == 0 || len(bytes.Trim(value, "0123456789")) != 0 {
+			return false
+		}
+		ms, err := strconv.ParseInt(string(value), 10, 64)
+		return err == nil && ms <= math.MaxInt64/int64(time.Millisecond)
 	}
 	return fuzzWriterOneLine(value)
 }
@@ -722,11 +728,9 @@ func (m *fuzzWriterModel) field(name, value string) {
 	case "id":
 		m.id, m.hasID = value, true
 	case "retry":
-		// A reader ignores a value whose milliseconds overflow a Duration.
-		ms, err := strconv.ParseInt(value, 10, 64)
-		if err == nil && ms <= math.MaxInt64/int64(time.Millisecond) {
-			m.retry, m.retrySet = time.Duration(ms)*time.Millisecond, true
-		}
+		// The Writer took it, so it is in range (fuzzWriterFieldOK).
+		ms, _ := strconv.ParseInt(value, 10, 64)
+		m.retry, m.retrySet = time.Duration(ms)*time.Millisecond, true
 	}
 }
 
