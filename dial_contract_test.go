@@ -512,7 +512,8 @@ func TestDialContractReconnection(t *testing.T) {
 			t.Fatal(err)
 		}
 		req.Header.Set("content-type", "application/json; charset=utf-8")
-		newLDClient(t, req)
+		// A POST is one-shot unless WithReconnect allows sending it again.
+		newLDClient(t, req, WithReconnect())
 		st1 := srv.await(t)
 		st1.breakConn()
 		st2 := srv.await(t)

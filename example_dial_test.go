@@ -15,6 +15,12 @@ import (
 // A Client reconnects as a browser's EventSource does: here the server
 // ends every response after one event, and the Client comes back with the
 // last event ID, from which the server resumes.
+//
+// A server that ends every response at once is what the Client's storm
+// protection is for: by default it would wait at least half a second
+// (WithMinDelay), longer after each short connection (WithHealthyAfter,
+// WithBackoff). The example lowers the floor and turns the growth off so
+// that it runs fast; a real client keeps the defaults.
 func ExampleDialURL() {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next := 1
@@ -35,7 +41,8 @@ func ExampleDialURL() {
 	}))
 	defer srv.Close()
 
-	c, err := sse.DialURL(context.Background(), srv.URL)
+	c, err := sse.DialURL(context.Background(), srv.URL,
+		sse.WithMinDelay(time.Millisecond), sse.WithBackoff(0))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -52,9 +59,10 @@ func ExampleDialURL() {
 	// tick 3 (id 3)
 }
 
-// The streaming APIs of language models answer a POST with one stream:
-// WithOneShot makes its end the end of the Client, and Events ranges over
-// it.
+// The streaming APIs of language models answer a POST with one stream. A
+// request that is not a GET is one-shot: the end of its stream is the end of
+// the Client, which never sends the POST again (WithReconnect would allow
+// it). Events ranges over the stream.
 func ExampleDial() {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw, err := sse.NewStream(w)
@@ -72,7 +80,7 @@ func ExampleDial() {
 		log.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	c, err := sse.Dial(req, sse.WithOneShot())
+	c, err := sse.Dial(req)
 	if err != nil {
 		log.Fatal(err)
 	}
