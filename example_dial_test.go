@@ -98,3 +98,65 @@ func ExampleDial() {
 	// {"text":"Hel"}
 	// {"text":"lo"}
 }
+
+// Reconnect drops the connection and reconnects with Last-Event-ID, as
+// after a network error; here after the first event.
+func ExampleClient_Reconnect() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw, err := sse.NewStream(w)
+		if err != nil {
+			return
+		}
+		switch r.Header.Get("Last-Event-ID") {
+		case "":
+			sw.Send(sse.Event{ID: "1", Data: "first"})
+		default:
+			sw.Send(sse.Event{ID: "2", Data: "resumed after " + r.Header.Get("Last-Event-ID")})
+		}
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+
+	c, err := sse.DialURL(context.Background(), srv.URL, sse.WithRetry(10*time.Millisecond))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	for c.Next() {
+		fmt.Println(string(c.Data()))
+		if c.LastEventID() == "2" {
+			break
+		}
+		c.Reconnect() // say, because the configuration changed
+	}
+	// Output:
+	// first
+	// resumed after 1
+}
+
+// On a redirect to another origin, the Client drops the headers the caller
+// set, credentials first; WithRedirectHeaders keeps those it names.
+func ExampleWithRedirectHeaders() {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Printf("other origin: X-Api-Key %q, Authorization %q\n",
+			r.Header.Get("X-Api-Key"), r.Header.Get("Authorization"))
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer other.Close()
+	origin := httptest.NewServer(http.RedirectHandler(other.URL, http.StatusTemporaryRedirect))
+	defer origin.Close()
+
+	req, err := http.NewRequest("GET", origin.URL, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer secret")
+	req.Header.Set("X-Api-Key", "key-for-both")
+	c, err := sse.Dial(req, sse.WithRedirectHeaders("X-Api-Key"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	c.Close()
+	// Output:
+	// other origin: X-Api-Key "key-for-both", Authorization ""
+}
