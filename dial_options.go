@@ -232,9 +232,10 @@ func WithMinDelay(d time.Duration) Option {
 // default is [DefaultMaxRetry], 5 minutes. A larger value is taken as d:
 // without a cap, a valid "retry: 9223372036854" would park the Client for
 // 292 years. d does not limit the time set by [WithRetry], which is the
-// caller's own. A d below 1 millisecond counts as 1 millisecond.
+// caller's own. With 0, the server cannot make the Client wait longer than
+// the floor set by [WithMinDelay]; a negative d counts as 0.
 func WithMaxRetry(d time.Duration) Option {
-	return func(c *config) { c.maxRetry = max(d, time.Millisecond) }
+	return func(c *config) { c.maxRetry = max(d, 0) }
 }
 
 // WithHealthyAfter sets how long a connection that delivered an event must

@@ -169,6 +169,7 @@ func TestDialStormRetryCap(t *testing.T) {
 	}{
 		{"default", nil, DefaultMaxRetry},
 		{"WithMaxRetry", []Option{WithMaxRetry(2 * time.Second)}, 2 * time.Second},
+		{"WithMaxRetry(0)", []Option{WithMaxRetry(0)}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dialLeakCheck(t)
