@@ -264,7 +264,8 @@ func (c *Client) Retry() (time.Duration, bool) {
 }
 
 // Reconnect drops the open connection and reconnects by the usual rules:
-// events that had fully arrived are still returned, the cause reported to
+// complete events the Client had already read from the connection are
+// still returned (the rest of its data is not), the cause reported to
 // [WithOnDisconnect] is [ErrForcedReconnect], and the Client waits the
 // reconnection time (see [WithBackoff]) before it sends the request again
 // with Last-Event-ID. A forced reconnection is not a failed attempt, and
