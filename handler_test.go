@@ -189,3 +189,43 @@ func TestMuxNoAllocPerEvent(t *testing.T) {
 		t.Errorf("allocations per run: %v for 10 events, %v for 1000; want equal (no allocation per event)", small, large)
 	}
 }
+
+// BenchmarkMux compares reading a stream with a Views loop that switches on
+// the type and with a Mux, to show what dispatching costs per event.
+func BenchmarkMux(b *testing.B) {
+	input := viewsStream(1000)
+	var size int
+	count := func(v sse.View) { size += len(v.Data) }
+	run := func(b *testing.B, read func(s *sse.Scanner)) {
+		r := bytes.NewReader(input)
+		buf := make([]byte, 4096)
+		b.SetBytes(int64(len(input)))
+		b.ReportAllocs()
+		for b.Loop() {
+			r.Reset(input)
+			s := sse.NewScanner(r)
+			s.Buffer(buf, sse.DefaultMaxSize)
+			read(s)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*1000), "ns/event")
+	}
+	b.Run("switch", func(b *testing.B) {
+		run(b, func(s *sse.Scanner) {
+			for v := range s.Views() {
+				switch string(v.Type) {
+				case "delta", "tick":
+					count(v)
+				default:
+					count(v)
+				}
+			}
+		})
+	})
+	b.Run("mux", func(b *testing.B) {
+		var m sse.Mux
+		m.Handle("delta", count)
+		m.Handle("tick", count)
+		m.HandleOther(count)
+		run(b, func(s *sse.Scanner) { m.Serve(s) })
+	})
+}
