@@ -177,10 +177,10 @@ func DialURL(ctx context.Context, url string, opts ...Option) (*Client, error) {
 // Next advances to the next event, reconnecting as needed, and reports
 // whether there is one. It returns false when the stream has ended, and then
 // [Client.Err] tells why: nil when the server ended the stream (204 No
-// Content, or the end of the body with [WithOneShot] or of a request that is
-// not a GET) or Close was called, otherwise the error that ended it. Next blocks while it waits for events
-// and for reconnections. Events parsed but not yet returned when Close is
-// called are not returned.
+// Content, or the end of the body of a one-shot request: see [WithOneShot])
+// or Close was called, otherwise the error that ended it. Next blocks while
+// it waits for events and for reconnections. Events parsed but not yet
+// returned when Close is called are not returned.
 func (c *Client) Next() bool {
 	for !c.done {
 		if c.stopped() {
@@ -205,10 +205,11 @@ func (c *Client) Next() bool {
 }
 
 // Err returns the error that ended the stream, or nil if it ended normally:
-// by Close, a 204 No Content response, or the end of the body with
-// [WithOneShot] (or of a request that is not a GET). Errors are a [*ResponseError], an error wrapping
-// [ErrGaveUp], [ErrNotReplayable] or [ErrTooLong], a broken connection with
-// [WithOneShot], or the cause of the context's cancellation.
+// by Close, a 204 No Content response, or the end of the body of a one-shot
+// request (a request that is not a GET, or see [WithOneShot]). Errors are a
+// [*ResponseError], an error wrapping [ErrGaveUp], [ErrNotReplayable] or
+// [ErrTooLong], the broken connection of a one-shot request, or the cause of
+// the context's cancellation.
 func (c *Client) Err() error {
 	return c.err
 }
