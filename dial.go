@@ -134,7 +134,7 @@ func Dial(req *http.Request, opts ...Option) (*Client, error) {
 		cfg:         cfg,
 		hc:          withRedirectPolicy(cfg.hc, cfg.redirectHeaders),
 		req:         req,
-		oneShot:     cfg.reconnect < 0 || (cfg.reconnect == 0 && req.Method != "" && req.Method != http.MethodGet),
+		oneShot:     cfg.oneShot(req.Method),
 		ctx:         ctx,
 		cancel:      cancel,
 		s:           NewScanner(nil),

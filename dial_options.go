@@ -371,6 +371,16 @@ func WithOnWarning(fn func(err error)) Option {
 	return func(c *config) { c.onWarning = fn }
 }
 
+// oneShot reports whether the stream of a request with method is one-shot:
+// as the later of WithOneShot and WithReconnect says, else unless the
+// method is GET ("" is GET in net/http).
+func (c *config) oneShot(method string) bool {
+	if c.reconnect != 0 {
+		return c.reconnect < 0
+	}
+	return method != "" && method != http.MethodGet
+}
+
 // warn reports a warning.
 func (c *config) warn(err error) {
 	if c.onWarning != nil {
