@@ -23,18 +23,25 @@ import (
 // original URL even when an earlier response was redirected, with Accept:
 // text/event-stream, Cache-Control: no-cache and Pragma: no-cache (unless the
 // request sets them) and, when the last event ID is not empty, Last-Event-ID.
-// A request body is sent again through the request's GetBody.
+// A request body is sent again through the request's GetBody. A request
+// whose method is not GET is not sent again once its stream has opened,
+// unless [WithReconnect] allows it (see [WithOneShot]).
 //
 // A response opens the stream when its status is 200 and its Content-Type is
 // text/event-stream (parameters such as charset are ignored; the stream is
 // always UTF-8). Then:
 //
-//   - The end of the body, a network error, or an idle timeout (see
-//     [WithIdleTimeout]) makes the Client reconnect: it reports the cause to
-//     [WithOnDisconnect], waits the reconnection time (see [WithRetry] and
-//     [WithBackoff]; the server changes it with a "retry" field) and tries
+//   - The end of the body, a network error, an idle timeout (see
+//     [WithIdleTimeout]) or a call to [Client.Reconnect] makes the Client
+//     reconnect: it reports the cause to [WithOnDisconnect], waits the
+//     reconnection time (see [WithRetry] and [WithBackoff]; the server
+//     changes it with a "retry" field, up to [WithMaxRetry]'s cap) and tries
 //     again. A partly received event is discarded; the last event ID and the
-//     reconnection time carry over to the new connection.
+//     reconnection time carry over to the new connection. The wait is never
+//     shorter than [WithMinDelay]'s floor, and a connection that ends soon
+//     after it opened counts as a failed attempt (see [WithBackoff]), so a
+//     server that closes every stream at once cannot drive the Client into
+//     a loop of reconnections.
 //   - A 204 No Content response ends the stream normally: Next returns false
 //     and Err returns nil. This is how a server tells clients to stop.
 //   - Any other status, or a 200 response that is not text/event-stream,
@@ -45,26 +52,29 @@ import (
 // cancelled, whatever it is doing (waiting for a response, reading, or
 // waiting to reconnect); no goroutine of its own outlives it.
 //
-// Only Close may be called concurrently with the other methods; hooks set
-// by options run synchronously in the goroutine that calls Next (or Dial).
+// Only Close and Reconnect may be called concurrently with the other
+// methods; hooks set by options run synchronously in the goroutine that
+// calls Next (or Dial).
 type Client struct {
-	cfg    *config
-	req    *http.Request // every attempt is a clone of it
-	ctx    context.Context
-	cancel context.CancelCauseFunc
-	s      *Scanner
+	cfg     *config
+	hc      *http.Client  // cfg.hc with the Client's redirect policy
+	req     *http.Request // every attempt is a clone of it
+	oneShot bool          // the end of an open stream is the end of the Client
+	ctx     context.Context
+	cancel  context.CancelCauseFunc
+	s       *Scanner
 
 	closed    atomic.Bool
 	closeOnce sync.Once
-	mu        sync.Mutex    // guards body, which Close may close
-	body      io.ReadCloser // the open connection's body, for Close
+	mu        sync.Mutex  // guards open, which Close and Reconnect use
+	open      *connection // the open connection, for Close and Reconnect
 
-	conn        *connection // the open connection, nil when none
-	attempts    int         // requests made so far
-	failures    int         // failed attempts in a row since the last healthy connection
-	streakStart time.Time   // when the current run of failures began
-	cause       error       // why the last attempt or connection failed
-	minDelay    time.Duration
+	conn        *connection   // the open connection, nil when none
+	attempts    int           // requests made so far
+	failures    int           // failed attempts in a row since the last healthy connection
+	streakStart time.Time     // when the current run of failures began
+	cause       error         // why the last attempt or connection failed
+	retryAfter  time.Duration // the wait a Retry-After header asked for, for the next wait only
 	done        bool
 	err         error
 }
@@ -77,7 +87,8 @@ type connection struct {
 	idle      *time.Timer // fires after the idle timeout, nil without one
 	idleFired atomic.Bool
 	opened    time.Time
-	delivered bool // an event of this connection was returned by Next
+	delivered bool        // an event of this connection was returned by Next
+	forced    atomic.Bool // Reconnect dropped the connection
 }
 
 // errClosed is the cause given to the Client's context by Close.
@@ -86,7 +97,22 @@ var errClosed = errors.New("sse: client closed")
 // Dial connects to the event stream that req asks for and returns a Client
 // reading it. The request may use any method and carry a body and headers;
 // req.Context() governs the whole stream: cancelling it stops Dial and,
-// later, the Client.
+// later, the Client. A request whose method is not GET is one-shot unless
+// [WithReconnect] is given: the end of its stream is the end of the Client
+// (see [WithOneShot]).
+//
+// Redirects are followed (up to 20 with the default HTTP client). On a
+// redirect to another origin (another scheme, host or port than the
+// request's URL; once a redirect has left the origin, every later hop
+// counts as another origin), the Client removes every header of the request
+// but Accept, Cache-Control, Pragma and Last-Event-ID (which an EventSource
+// sends wherever a redirect leads, as Fetch does) and Content-Type and
+// Content-Encoding (which describe a body that a 307 or 308 redirect sends
+// again). So Authorization, Proxy-Authorization, Cookie, API keys in custom
+// headers such as X-Api-Key, and the Referer net/http adds never reach
+// another origin, unless [WithRedirectHeaders] names them. A redirect within
+// the origin keeps every header. Cookies from a [net/http.CookieJar] (see
+// [WithHTTPClient]) are still sent to the domains they belong to.
 //
 // Dial makes the first connection itself, before returning, so a response
 // that ends the stream (a 401, 404 or wrong content type, say) is returned
@@ -106,7 +132,9 @@ func Dial(req *http.Request, opts ...Option) (*Client, error) {
 	ctx, cancel := context.WithCancelCause(req.Context())
 	c := &Client{
 		cfg:         cfg,
+		hc:          withRedirectPolicy(cfg.hc, cfg.redirectHeaders),
 		req:         req,
+		oneShot:     cfg.oneShot(req.Method),
 		ctx:         ctx,
 		cancel:      cancel,
 		s:           NewScanner(nil),
@@ -149,10 +177,10 @@ func DialURL(ctx context.Context, url string, opts ...Option) (*Client, error) {
 // Next advances to the next event, reconnecting as needed, and reports
 // whether there is one. It returns false when the stream has ended, and then
 // [Client.Err] tells why: nil when the server ended the stream (204 No
-// Content, or the end of the body with [WithOneShot]) or Close was called,
-// otherwise the error that ended it. Next blocks while it waits for events
-// and for reconnections. Events parsed but not yet returned when Close is
-// called are not returned.
+// Content, or the end of the body of a one-shot request: see [WithOneShot])
+// or Close was called, otherwise the error that ended it. Next blocks while
+// it waits for events and for reconnections. Events parsed but not yet
+// returned when Close is called are not returned.
 func (c *Client) Next() bool {
 	for !c.done {
 		if c.stopped() {
@@ -177,10 +205,11 @@ func (c *Client) Next() bool {
 }
 
 // Err returns the error that ended the stream, or nil if it ended normally:
-// by Close, a 204 No Content response, or the end of the body with
-// [WithOneShot]. Errors are a [*ResponseError], an error wrapping
-// [ErrGaveUp], [ErrNotReplayable] or [ErrTooLong], a broken connection with
-// [WithOneShot], or the cause of the context's cancellation.
+// by Close, a 204 No Content response, or the end of the body of a one-shot
+// request (a request that is not a GET, or see [WithOneShot]). Errors are a
+// [*ResponseError], an error wrapping [ErrGaveUp], [ErrNotReplayable] or
+// [ErrTooLong], the broken connection of a one-shot request, or the cause of
+// the context's cancellation.
 func (c *Client) Err() error {
 	return c.err
 }
@@ -202,18 +231,58 @@ func (c *Client) Decode(dst EventSetter) error { return c.s.Decode(dst) }
 // [Scanner.DecodeJSON].
 func (c *Client) DecodeJSON(v any) error { return c.s.DecodeJSON(v) }
 
+// Views returns an iterator over the stream's events as zero-copy [View]s,
+// for use in a range loop; it survives reconnections like Next and allocates
+// nothing per event. The slices of a View are valid only until the next
+// iteration. Errors, breaking out and resuming work as for [Client.Events].
+func (c *Client) Views() iter.Seq2[View, error] {
+	return func(yield func(View, error) bool) {
+		for c.Next() {
+			if !yield(View{Type: c.Type(), ID: c.ID(), Data: c.Data()}, nil) {
+				return
+			}
+		}
+		if c.err != nil {
+			yield(View{}, c.err)
+		}
+	}
+}
+
 // LastEventID returns the last event ID string, which the Client sends as
 // Last-Event-ID when it reconnects. It persists across reconnections.
 func (c *Client) LastEventID() string { return c.s.LastEventID() }
 
 // Retry returns the reconnection time and whether the server set it with a
 // "retry" field; when it did not, the time is the one set by [WithRetry].
-// A retry field persists across reconnections.
+// A retry field persists across reconnections; its value is capped by
+// [WithMaxRetry] (5 minutes by default). The Client never waits less than
+// [WithMinDelay]'s floor, whatever this time.
 func (c *Client) Retry() (time.Duration, bool) {
 	if d, ok := c.s.Retry(); ok {
-		return d, true
+		return min(d, c.cfg.maxRetry), true
 	}
 	return c.cfg.retry, false
+}
+
+// Reconnect drops the open connection and reconnects by the usual rules:
+// complete events the Client had already read from the connection are
+// still returned (the rest of its data is not), the cause reported to
+// [WithOnDisconnect] is [ErrForcedReconnect], and the Client waits the
+// reconnection time (see [WithBackoff]) before it sends the request again
+// with Last-Event-ID. A forced reconnection is not a failed attempt, and
+// it happens even with [WithOneShot]. Reconnect does nothing while no
+// connection is open (the Client is connecting or waiting to), after the
+// stream has ended, or after Close. It may be called from any goroutine,
+// including hooks, and does not wait for the new connection.
+func (c *Client) Reconnect() {
+	c.mu.Lock()
+	conn := c.open
+	c.mu.Unlock()
+	if conn == nil || c.closed.Load() {
+		return
+	}
+	conn.forced.Store(true)
+	conn.body.Close()
 }
 
 // Events returns an iterator over the stream's events, for use in a range
@@ -248,10 +317,10 @@ func (c *Client) Close() error {
 		c.closed.Store(true)
 		c.cancel(errClosed)
 		c.mu.Lock()
-		body := c.body
+		conn := c.open
 		c.mu.Unlock()
-		if body != nil {
-			body.Close()
+		if conn != nil {
+			conn.body.Close()
 		}
 		c.closeIdle()
 	})
@@ -302,7 +371,7 @@ func (c *Client) dropConn() {
 	conn := c.conn
 	c.conn = nil
 	c.mu.Lock()
-	c.body = nil
+	c.open = nil
 	c.mu.Unlock()
 	conn.body.Close()
 	conn.release()
@@ -330,7 +399,7 @@ func (c *Client) attempt() outcome {
 	if d := c.cfg.idleTimeout; d > 0 {
 		conn.idle = time.AfterFunc(d, conn.expire)
 	}
-	resp, err := c.cfg.hc.Do(req)
+	resp, err := c.hc.Do(req)
 	if err != nil {
 		conn.release()
 		if c.stopped() {
@@ -359,7 +428,7 @@ func (c *Client) attempt() outcome {
 		}
 		if c.cfg.retryStatus && retryableStatus(resp.StatusCode) {
 			if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-				c.minDelay = d
+				c.retryAfter = min(d, c.cfg.maxRetry)
 			}
 			return c.failure(rerr)
 		}
@@ -369,7 +438,7 @@ func (c *Client) attempt() outcome {
 
 	conn.body, conn.opened = resp.Body, time.Now()
 	c.mu.Lock()
-	c.body = resp.Body
+	c.open = conn
 	c.mu.Unlock()
 	c.conn = conn
 	var r io.Reader = resp.Body
@@ -377,7 +446,7 @@ func (c *Client) attempt() outcome {
 		r = &idleReader{r: resp.Body, conn: conn, d: c.cfg.idleTimeout}
 	}
 	c.s.Reset(r)
-	if c.closed.Load() { // Close ran before c.body was set
+	if c.closed.Load() { // Close ran before c.open was set
 		c.stopped()
 		return ended
 	}
@@ -491,15 +560,29 @@ func (c *Client) disconnected() {
 	if c.stopped() {
 		return
 	}
+	lived := time.Since(conn.opened)
+	healthy := lived >= max(stableAfter, c.cfg.healthyAfter) ||
+		(conn.delivered && lived >= c.cfg.healthyAfter)
 	var cause error
 	switch {
 	case errors.Is(serr, ErrTooLong):
 		c.end(serr)
 		return
+	case conn.forced.Load():
+		// Asked for: not a failure, whatever the connection's length.
+		if healthy {
+			c.failures = 0
+			c.streakStart = time.Now()
+		}
+		c.cause = ErrForcedReconnect
+		if c.cfg.onDisconnect != nil {
+			c.cfg.onDisconnect(ErrForcedReconnect)
+		}
+		return
 	case conn.idleFired.Load():
 		cause = c.idleError()
 	case serr == nil:
-		if c.cfg.oneShot {
+		if c.oneShot {
 			c.end(nil)
 			return
 		}
@@ -507,11 +590,11 @@ func (c *Client) disconnected() {
 	default:
 		cause = serr
 	}
-	if c.cfg.oneShot {
+	if c.oneShot {
 		c.end(fmt.Errorf("sse: stream broken: %w", cause))
 		return
 	}
-	if conn.delivered || time.Since(conn.opened) >= stableAfter {
+	if healthy {
 		c.failures = 0
 		c.streakStart = time.Now()
 		c.cause = cause
@@ -537,8 +620,9 @@ func (c *Client) reconnect() bool {
 			return false
 		}
 		base, _ := c.Retry()
-		delay := max(c.cfg.backoff(base, c.failures), c.minDelay)
-		c.minDelay = 0
+		base = max(base, c.cfg.minDelay)
+		delay := max(c.cfg.backoff(base, c.failures), c.retryAfter)
+		c.retryAfter = 0
 		if n := c.cfg.maxAttempts; n > 0 && c.failures >= n {
 			c.end(fmt.Errorf("%w after %d failed attempts: %w", ErrGaveUp, c.failures, c.cause))
 			return false

@@ -17,9 +17,8 @@ import (
 // harness mirrors the suite's: a stream server whose connections the test
 // drives (send chunks, break the connection, await the next connection) and
 // a client whose events, comments and errors arrive in order.
-//
-// Not ported: "caller can trigger a restart" (tests_reconnection.go) needs
-// a restart operation, which the Client does not have.
+// "caller can trigger a restart" (tests_reconnection.go) uses
+// Client.Reconnect.
 
 // ldServer is the contract suite's stream server.
 type ldServer struct {
@@ -503,6 +502,24 @@ func TestDialContractReconnection(t *testing.T) {
 			t.Errorf("reconnection sent Last-Event-Id %q, want none", v)
 		}
 	})
+	t.Run("caller can trigger a restart", func(t *testing.T) {
+		dialLeakCheck(t)
+		srv := newLDServer(t)
+		lc := newLDClient(t, dialGet(t, srv.URL))
+		st1 := srv.await(t)
+		st1.send("id: abc\ndata: Hello\n\n")
+		lc.requireEvents(t, msg("abc", "Hello"))
+		lc.c.Reconnect()
+		if err := lc.requireError(t); !errors.Is(err, ErrForcedReconnect) {
+			t.Errorf("connection error %v, want ErrForcedReconnect", err)
+		}
+		st2 := srv.await(t)
+		if got := st2.Header.Get("Last-Event-Id"); got != "abc" {
+			t.Errorf("restart Last-Event-Id %q, want abc", got)
+		}
+		st2.send("data: World\n\n")
+		lc.requireEvents(t, msg("abc", "World"))
+	})
 	t.Run("resends request body if any when reconnecting", func(t *testing.T) {
 		dialLeakCheck(t)
 		srv := newLDServer(t)
@@ -512,7 +529,8 @@ func TestDialContractReconnection(t *testing.T) {
 			t.Fatal(err)
 		}
 		req.Header.Set("content-type", "application/json; charset=utf-8")
-		newLDClient(t, req)
+		// A POST is one-shot unless WithReconnect allows sending it again.
+		newLDClient(t, req, WithReconnect())
 		st1 := srv.await(t)
 		st1.breakConn()
 		st2 := srv.await(t)

@@ -40,6 +40,10 @@ var (
 	// [WithIdleTimeout]. The client reconnects, as after a network error.
 	ErrIdleTimeout = errors.New("sse: connection idle for too long")
 
+	// ErrForcedReconnect is the cause reported to [WithOnDisconnect] when
+	// [Client.Reconnect] dropped the connection. The client reconnects.
+	ErrForcedReconnect = errors.New("sse: reconnection requested")
+
 	// ErrInvalidLastEventID is reported to the warning function (see
 	// [WithOnWarning]) when the last event ID cannot be sent as an HTTP
 	// header value because it contains a control character. The client

@@ -257,8 +257,8 @@ func TestDialFaultCloseWhileNextBlocks(t *testing.T) {
 	}
 }
 
-// A POST with a JSON body and headers is replayed, body and all, on
-// reconnection.
+// With WithReconnect, a POST with a JSON body and headers is replayed, body
+// and all, on reconnection.
 func TestDialFaultPOSTReplay(t *testing.T) {
 	dialLeakCheck(t)
 	srv := newDialServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
@@ -279,7 +279,7 @@ func TestDialFaultPOSTReplay(t *testing.T) {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer k")
-	c, err := dialTest(t, req)
+	c, err := dialTest(t, req, WithReconnect())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,7 +298,9 @@ func TestDialFaultPOSTReplay(t *testing.T) {
 }
 
 // A body that cannot be replayed (GetBody is nil) stops the Client with
-// ErrNotReplayable where it would have reconnected.
+// ErrNotReplayable where it would have reconnected: after a stream with
+// WithReconnect, or after a first attempt that failed before a stream
+// opened (which even a one-shot request retries).
 func TestDialFaultNotReplayable(t *testing.T) {
 	newReq := func(t *testing.T, url string) *http.Request {
 		req, err := http.NewRequestWithContext(dialCtx(t), http.MethodPost, url, io.NopCloser(strings.NewReader(`{"q":1}`)))
@@ -315,7 +317,7 @@ func TestDialFaultNotReplayable(t *testing.T) {
 		srv := newDialServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
 			dialStream(w, "data: a\n\n")
 		})
-		c, err := dialTest(t, newReq(t, srv.URL))
+		c, err := dialTest(t, newReq(t, srv.URL), WithReconnect())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -344,7 +346,8 @@ func TestDialFaultNotReplayable(t *testing.T) {
 }
 
 // WithMaxAttempts counts failed attempts in a row: connections that end
-// without delivering an event fail; one that delivers resets the count.
+// without delivering an event fail; with WithHealthyAfter(0), one that
+// delivers resets the count.
 func TestDialFaultMaxAttempts(t *testing.T) {
 	dialLeakCheck(t)
 	srv := newDialServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
@@ -359,7 +362,7 @@ func TestDialFaultMaxAttempts(t *testing.T) {
 		}
 	})
 	var h dialHooks
-	c := mustDial(t, srv.URL, append(h.options(), WithMaxAttempts(2))...)
+	c := mustDial(t, srv.URL, append(h.options(), WithMaxAttempts(2), WithHealthyAfter(0))...)
 	dialExpect(t, c, ev("message", "", "0"), ev("message", "", "2"))
 	err := dialEnd(t, c)
 	if !errors.Is(err, ErrGaveUp) {

@@ -23,13 +23,31 @@ const (
 	// or a Retry-After header is longer. Change it with [WithBackoff].
 	DefaultMaxBackoff = 30 * time.Second
 
+	// DefaultMinDelay is the shortest a Client ever waits between two
+	// connection attempts, whatever the reconnection time: a server that
+	// sends "retry: 0" and closes each stream at once gets at most two
+	// attempts a second, fewer as the backoff grows. Change it with
+	// [WithMinDelay]. Firefox's EventSource has the same floor.
+	DefaultMinDelay = 500 * time.Millisecond
+
+	// DefaultMaxRetry is the longest reconnection time a server can set,
+	// with a "retry" field or a Retry-After header: a larger value is taken
+	// as this one, so that a stream cannot park its client for years.
+	// Change it with [WithMaxRetry].
+	DefaultMaxRetry = 5 * time.Minute
+
+	// DefaultHealthyAfter is how long a connection must stay open, after
+	// delivering an event, to count as healthy: a connection that ends
+	// sooner counts as a failed attempt for the backoff, [WithMaxAttempts]
+	// and [WithMaxElapsed]. Change it with [WithHealthyAfter].
+	DefaultHealthyAfter = 5 * time.Second
+
 	// maxRedirects is how many redirects the default HTTP client follows
 	// before treating the request as a network error, as Fetch does.
 	maxRedirects = 20
 
-	// stableAfter is how long a connection must stay open, if it delivers no
-	// event, to count as healthy: then the backoff and the attempt count
-	// start again.
+	// stableAfter is how long a connection that delivers no event must stay
+	// open to count as healthy (or the healthy time, if that is longer).
 	stableAfter = 30 * time.Second
 
 	// backoffFloor is where the backoff grows from when the reconnection
@@ -52,13 +70,18 @@ type config struct {
 	lastID       string
 	lastIDSet    bool
 	retry        time.Duration
+	minDelay     time.Duration
+	maxRetry     time.Duration
+	healthyAfter time.Duration
 	maxBackoff   time.Duration
 	maxAttempts  int
 	maxElapsed   time.Duration
 	idleTimeout  time.Duration
 	retryStatus  bool
-	oneShot      bool
+	reconnect    int // > 0: reconnect (WithReconnect); < 0: one shot (WithOneShot); 0: by method
 	maxSize      int
+
+	redirectHeaders map[string]bool // canonical names kept on a redirect to another origin
 
 	onConnect    func(*http.Response)
 	onDisconnect func(error)
@@ -71,9 +94,12 @@ type config struct {
 
 func newConfig(opts []Option) *config {
 	c := &config{
-		retry:      DefaultRetry,
-		maxBackoff: DefaultMaxBackoff,
-		jitter:     rand.Int64N,
+		retry:        DefaultRetry,
+		minDelay:     DefaultMinDelay,
+		maxRetry:     DefaultMaxRetry,
+		healthyAfter: DefaultHealthyAfter,
+		maxBackoff:   DefaultMaxBackoff,
+		jitter:       rand.Int64N,
 	}
 	for _, opt := range opts {
 		opt(c)
@@ -118,10 +144,13 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 // default client. The default has no overall Timeout (which would cut
 // streams off) but bounds dialing (30 s), TLS handshakes (10 s) and the wait
 // for response headers (30 s), and follows up to 20 redirects; a client
-// given here should do likewise. Requests are made with hc.Do, so its
-// Transport, CheckRedirect and Jar apply to every attempt: with a Jar,
-// cookies set by one response are sent on reconnection. The Client does not
-// close hc's idle connections.
+// given here should do likewise. Requests are made with a copy of hc that
+// shares its Transport and Jar, so they apply to every attempt: with a Jar,
+// cookies set by one response are sent on reconnection, to the domains they
+// belong to. The copy's CheckRedirect first removes headers on a redirect to
+// another origin (see [Dial]), then calls hc.CheckRedirect (or, when it is
+// nil, net/http's default policy), which may add headers back. The Client
+// does not close hc's idle connections.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) {
 		if hc != nil {
@@ -142,6 +171,8 @@ func WithLastEventID(id string) Option {
 // WithRetry sets the reconnection time the Client starts with: how long it
 // waits before reconnecting until the server sets another with a "retry"
 // field. The default is [DefaultRetry], 3 seconds. A negative d counts as 0.
+// Whatever the reconnection time, the Client never waits less than the
+// floor set by [WithMinDelay] between two attempts.
 func WithRetry(d time.Duration) Option {
 	return func(c *config) { c.retry = max(d, 0) }
 }
@@ -149,18 +180,23 @@ func WithRetry(d time.Duration) Option {
 // WithBackoff sets the longest wait between connection attempts after
 // repeated failures; the default is [DefaultMaxBackoff], 30 seconds.
 //
-// A Client waits the reconnection time (the server's "retry", else the value
-// of [WithRetry]) before reconnecting. When attempts keep failing, the wait
-// grows: after n failed attempts in a row it is drawn uniformly from
-// [retry, min(maxDelay, b×2ⁿ)], where b is the larger of the reconnection
-// time and 1 second ("full jitter" above the reconnection time). So it is
-// never shorter than the reconnection time the server asked for and, unless
-// that time is longer, never longer than maxDelay.
+// A Client waits the reconnection time (the server's "retry", at most
+// [WithMaxRetry]'s value, else the value of [WithRetry]; never less than
+// [WithMinDelay]'s floor) before reconnecting. When attempts keep failing,
+// the wait grows: after n failed attempts in a row it is drawn uniformly
+// from [retry, min(maxDelay, b×2ⁿ)], where retry is that reconnection time
+// and b the larger of it and 1 second ("full jitter" above the reconnection
+// time). So it is never shorter than the reconnection time and, unless that
+// time is longer, never longer than maxDelay.
 //
-// An attempt fails when it cannot connect, or when its connection ends
-// within 30 seconds without delivering an event; a connection that delivers
-// an event or stays open for 30 seconds is healthy and resets the count.
-// WithBackoff(0) turns the growth off: every wait is the reconnection time.
+// An attempt fails when it cannot connect, and when its connection ends
+// soon after it opened: before the healthy time (see [WithHealthyAfter],
+// 5 seconds by default) if it delivered an event, before 30 seconds (or
+// the healthy time if longer) if it delivered none. A connection that stays
+// open that long is healthy and resets the count. So a server that closes
+// every stream at once, even after an event, meets the same growing waits
+// and limits as one that refuses connections. WithBackoff(0) turns the
+// growth off: every wait is the reconnection time.
 func WithBackoff(maxDelay time.Duration) Option {
 	return func(c *config) { c.maxBackoff = maxDelay }
 }
@@ -182,6 +218,36 @@ func WithMaxElapsed(d time.Duration) Option {
 	return func(c *config) { c.maxElapsed = max(d, 0) }
 }
 
+// WithMinDelay sets the floor of every wait between two connection attempts;
+// the default is [DefaultMinDelay], 500 milliseconds. The reconnection time
+// a server sets ("retry: 0", say) and the one set by [WithRetry] are raised
+// to it, so a stream that ends at once cannot make the Client reconnect in a
+// tight loop. 0 removes the floor; a negative d counts as 0.
+func WithMinDelay(d time.Duration) Option {
+	return func(c *config) { c.minDelay = max(d, 0) }
+}
+
+// WithMaxRetry caps the reconnection time a server can ask for, with a
+// "retry" field or (with [WithRetryStatus]) a Retry-After header; the
+// default is [DefaultMaxRetry], 5 minutes. A larger value is taken as d:
+// without a cap, a valid "retry: 9223372036854" would park the Client for
+// 292 years. d does not limit the time set by [WithRetry], which is the
+// caller's own. With 0, the server cannot make the Client wait longer than
+// the floor set by [WithMinDelay]; a negative d counts as 0.
+func WithMaxRetry(d time.Duration) Option {
+	return func(c *config) { c.maxRetry = max(d, 0) }
+}
+
+// WithHealthyAfter sets how long a connection that delivered an event must
+// stay open to count as healthy; the default is [DefaultHealthyAfter], 5
+// seconds. A connection that ends sooner counts as a failed attempt for the
+// backoff (see [WithBackoff]), [WithMaxAttempts] and [WithMaxElapsed]. With
+// 0, a connection is healthy as soon as it delivers an event. A negative d
+// counts as 0.
+func WithHealthyAfter(d time.Duration) Option {
+	return func(c *config) { c.healthyAfter = max(d, 0) }
+}
+
 // WithIdleTimeout makes the Client treat a connection as broken when nothing
 // at all (no event, comment or even part of a line) arrives on it for d,
 // counting from the moment the request is sent: it then closes the
@@ -196,8 +262,8 @@ func WithIdleTimeout(d time.Duration) Option {
 // WithRetryStatus makes the Client reconnect after a 429 Too Many Requests
 // or 5xx response, instead of failing as EventSource does. The wait is then
 // at least what the response's Retry-After header asks for (in seconds or as
-// an HTTP date), and such attempts count as failed for [WithBackoff],
-// [WithMaxAttempts] and [WithMaxElapsed].
+// an HTTP date, capped by [WithMaxRetry]), and such attempts count as failed
+// for [WithBackoff], [WithMaxAttempts] and [WithMaxElapsed].
 func WithRetryStatus() Option {
 	return func(c *config) { c.retryStatus = true }
 }
@@ -208,9 +274,41 @@ func WithRetryStatus() Option {
 // returns false, Err returns nil) instead of reconnecting, and a broken
 // connection is returned by Err instead of being retried, since reconnecting
 // would make the server start over. Attempts that fail before a stream
-// opens are still retried as usual.
+// opens are still retried as usual, and [Client.Reconnect] still
+// reconnects.
+//
+// A request whose method is not GET is one-shot without this option, since
+// sending it again may repeat its effect (a new, billed generation, say);
+// [WithReconnect] makes it reconnect. Of WithOneShot and WithReconnect, the
+// later option wins.
 func WithOneShot() Option {
-	return func(c *config) { c.oneShot = true }
+	return func(c *config) { c.reconnect = -1 }
+}
+
+// WithReconnect makes a request whose method is not GET (a POST, say)
+// reconnect as a GET does, instead of being one-shot (see [WithOneShot]):
+// each reconnection sends the request again, its body replayed through the
+// request's GetBody, with Last-Event-ID. Use it only when sending the
+// request again is safe, as when the server resumes the stream from the
+// Last-Event-ID. A GET reconnects without it.
+func WithReconnect() Option {
+	return func(c *config) { c.reconnect = 1 }
+}
+
+// WithRedirectHeaders names headers of the request given to [Dial] that the
+// Client keeps on a redirect to another origin, where by default it removes
+// every header the caller set (see Dial). Names are case-insensitive. For
+// example, WithRedirectHeaders("X-Api-Key") sends an API key to the host a
+// redirect leads to. Several calls add up.
+func WithRedirectHeaders(names ...string) Option {
+	return func(c *config) {
+		if c.redirectHeaders == nil {
+			c.redirectHeaders = make(map[string]bool, len(names))
+		}
+		for _, name := range names {
+			c.redirectHeaders[http.CanonicalHeaderKey(name)] = true
+		}
+	}
 }
 
 // WithMaxSize sets the longest line, and the largest data of one event, that
@@ -271,6 +369,16 @@ func WithOnComment(fn func(comment []byte)) Option {
 // called synchronously, like [WithOnConnect]'s.
 func WithOnWarning(fn func(err error)) Option {
 	return func(c *config) { c.onWarning = fn }
+}
+
+// oneShot reports whether the stream of a request with method is one-shot:
+// as the later of WithOneShot and WithReconnect says, else unless the
+// method is GET ("" is GET in net/http).
+func (c *config) oneShot(method string) bool {
+	if c.reconnect != 0 {
+		return c.reconnect < 0
+	}
+	return method != "" && method != http.MethodGet
 }
 
 // warn reports a warning.

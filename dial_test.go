@@ -127,7 +127,7 @@ func dialGet(t *testing.T, url string) *http.Request {
 
 // dialFast are the options tests start with: reconnect after 1 ms, without
 // backoff, so tests run fast; later options override them.
-var dialFast = []Option{WithRetry(time.Millisecond), WithBackoff(0)}
+var dialFast = []Option{WithRetry(time.Millisecond), WithMinDelay(0), WithBackoff(0)}
 
 // dialTest calls Dial with dialFast and opts, guarded against deadlock, and
 // closes the Client when the test ends.

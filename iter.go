@@ -108,3 +108,75 @@ func Read(r io.Reader) iter.Seq2[Event, error] {
 		NewScanner(r).Events()(yield)
 	}
 }
+
+// ViewsOfType returns an iterator over the events of seq whose type is one
+// of types, skipping the others, and over seq's errors, which it passes
+// through. It filters [Scanner.Views] or [Client.Views] for a range loop
+// that wants some events only:
+//
+//	for v, err := range sse.ViewsOfType(s.Views(), "add", "remove") {
+//		if err != nil {
+//			return err
+//		}
+//		apply(v.Type, v.Data)
+//	}
+//
+// An event whose block set no "event" field has the type "message"
+// ([DefaultType]). Types are compared byte for byte; nothing is allocated
+// per event. Breaking out and resuming work as for the underlying
+// iterator. To handle each type with its own function, use a [Mux].
+func ViewsOfType(seq iter.Seq2[View, error], types ...string) iter.Seq2[View, error] {
+	types = append([]string(nil), types...)
+	return func(yield func(View, error) bool) {
+		for v, err := range seq {
+			if err == nil && !viewTypeIn(v.Type, types) {
+				continue
+			}
+			if !yield(v, err) {
+				return
+			}
+		}
+	}
+}
+
+// EventsOfType is [ViewsOfType] for [Event]s: it returns an iterator over
+// the events of seq (from [Scanner.Events], [Client.Events] or [Read])
+// whose type is one of types, and over seq's errors.
+//
+//	for ev, err := range sse.EventsOfType(sse.Read(resp.Body), "completion") {
+//		...
+//	}
+func EventsOfType(seq iter.Seq2[Event, error], types ...string) iter.Seq2[Event, error] {
+	types = append([]string(nil), types...)
+	return func(yield func(Event, error) bool) {
+		for e, err := range seq {
+			if err == nil && !typeIn(e.Type, types) {
+				continue
+			}
+			if !yield(e, err) {
+				return
+			}
+		}
+	}
+}
+
+// typeIn reports whether typ is one of types.
+func typeIn(typ string, types []string) bool {
+	for _, t := range types {
+		if typ == t {
+			return true
+		}
+	}
+	return false
+}
+
+// viewTypeIn reports whether typ is one of types, without allocating: the
+// conversion in a comparison copies nothing.
+func viewTypeIn(typ []byte, types []string) bool {
+	for _, t := range types {
+		if string(typ) == t {
+			return true
+		}
+	}
+	return false
+}

@@ -306,3 +306,120 @@ func TestRead(t *testing.T) {
 		t.Errorf("Read of a failing stream: %d events, errors %v; want 2 events, [%v]", n, errs, errBoom)
 	}
 }
+
+func TestViewsOfType(t *testing.T) {
+	var got []string
+	var errs []error
+	seq := sse.ViewsOfType(sse.NewScanner(failingInput()).Views(), "message")
+	for v, err := range seq {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		got = append(got, string(v.Type)+"/"+string(v.Data))
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], errBoom) {
+		t.Errorf("errors %v, want [%v] passed through", errs, errBoom)
+	}
+	got = nil
+	types := []string{"update", "message"}
+	seq = sse.ViewsOfType(sse.NewScanner(strings.NewReader(iterInput)).Views(), types...)
+	types[0] = "changed after the call"
+	for v, err := range seq {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, string(v.Type)+"/"+string(v.Data))
+	}
+	want := []string{"message/first", `update/{"n":1}`, "message/two\nlines", "message/cleared id"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	got = nil
+	for v := range sse.ViewsOfType(sse.NewScanner(strings.NewReader(iterInput)).Views(), "update") {
+		got = append(got, string(v.Data))
+	}
+	if !reflect.DeepEqual(got, []string{`{"n":1}`}) {
+		t.Errorf("update only: got %q", got)
+	}
+	if n := len(valuesOf(sse.ViewsOfType(sse.NewScanner(strings.NewReader(iterInput)).Views()))); n != 0 {
+		t.Errorf("no types: %d events, want none", n)
+	}
+}
+
+// valuesOf returns the values seq yields with a nil error.
+func valuesOf[V any](seq func(func(V, error) bool)) []V {
+	var out []V
+	for v, err := range seq {
+		if err == nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func TestEventsOfType(t *testing.T) {
+	var got []sse.Event
+	for e, err := range sse.EventsOfType(sse.Read(strings.NewReader(iterInput)), "update") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, e)
+	}
+	if want := []sse.Event{iterWant[1]}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	var errs []error
+	n := 0
+	for _, err := range sse.EventsOfType(sse.Read(failingInput()), "message") {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		n++
+	}
+	if n != 2 || len(errs) != 1 || !errors.Is(errs[0], errBoom) {
+		t.Errorf("failing stream: %d events, errors %v", n, errs)
+	}
+	// Breaking out stops the underlying iterator; resuming continues.
+	s := sse.NewScanner(strings.NewReader(iterInput))
+	for range sse.EventsOfType(s.Events(), "message") {
+		break
+	}
+	var rest []string
+	for e := range sse.EventsOfType(s.Events(), "message", "update") {
+		rest = append(rest, e.Data)
+	}
+	if want := []string{`{"n":1}`, "two\nlines", "cleared id"}; !reflect.DeepEqual(rest, want) {
+		t.Errorf("after a break: %q, want %q", rest, want)
+	}
+}
+
+func TestViewsOfTypeNoAllocPerEvent(t *testing.T) {
+	allocs := func(n int) float64 {
+		input := viewsStream(n)
+		r := bytes.NewReader(input)
+		buf := make([]byte, 4096)
+		var count int
+		a := testing.AllocsPerRun(20, func() {
+			r.Reset(input)
+			s := sse.NewScanner(r)
+			s.Buffer(buf, sse.DefaultMaxSize)
+			count = 0
+			for _, err := range sse.ViewsOfType(s.Views(), "delta", "tick") {
+				if err != nil {
+					panic(err)
+				}
+				count++
+			}
+		})
+		if count != n/2 {
+			t.Fatalf("filtered %d events of %d, want half", count, n)
+		}
+		return a
+	}
+	small, large := allocs(12), allocs(1000)
+	if large != small {
+		t.Errorf("allocations per run: %v for 12 events, %v for 1000; want equal", small, large)
+	}
+}
