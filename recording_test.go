@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -262,4 +263,35 @@ func TestRecordingTruncatedUnderReader(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A recording whose file is cut short while it is read (a log rotated
+// under the reader, say) ends with an error instead of crashing the program.
+func ExampleErrRecordingTruncated() {
+	dir, err := os.MkdirTemp("", "rec")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	name := filepath.Join(dir, "stream.sse")
+	stream := strings.Repeat("data: "+strings.Repeat("x", 1000)+"\n\n", 1000) // 1 MB
+	if err := os.WriteFile(name, []byte(stream), 0o644); err != nil {
+		log.Fatal(err)
+	}
+
+	rec, err := sse.OpenRecording(name)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer rec.Close()
+	s := rec.Scanner()
+	s.Next()
+	os.Truncate(name, 0) // the file loses the pages still to read
+	for s.Next() {
+	}
+	fmt.Println(errors.Is(s.Err(), sse.ErrRecordingTruncated))
+	fmt.Println(errors.Is(s.Err(), io.ErrUnexpectedEOF))
+	// Output:
+	// true
+	// true
 }
