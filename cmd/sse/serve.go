@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -18,7 +17,10 @@ import (
 	"github.com/fastsse/sse"
 )
 
-const serveUsage = `usage: sse serve [--addr 127.0.0.1:8080] [--rate N] [--heartbeat D] [--retry D] FILE
+// serveSynopsis is the command line of sse serve, every flag in it.
+const serveSynopsis = `sse serve [--addr ADDR] [--rate N] [--heartbeat D] [--retry D] [--write-timeout D] [--max-size N] FILE`
+
+const serveUsage = `usage: ` + serveSynopsis + `
 
 sse serve replays the events of a recorded stream as a live SSE endpoint,
 so that a browser, or any client, can be pointed at a recording.
@@ -45,29 +47,22 @@ var pageHTML []byte
 
 // runServe is the serve command.
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	flags.Usage = func() {
-		fmt.Fprint(flags.Output(), serveUsage)
-		flags.PrintDefaults()
-	}
+	flags := newFlagSet("serve")
 	addr := flags.String("addr", "127.0.0.1:8080", "listen on `ADDR`")
 	rate := flags.Float64("rate", 0, "send at most `N` events per second (0: as fast as the client reads)")
 	heartbeat := flags.Duration("heartbeat", 15*time.Second, "send a comment after `D` of silence")
 	retry := flags.Duration("retry", 0, "reconnection time to send (default: the recording's retry, else 3s)")
 	maxSize := flags.Int("max-size", sse.DefaultMaxSize, "accept lines and event data of up to `N` bytes")
 	writeTimeout := flags.Duration("write-timeout", 10*time.Second, "drop a client that has not taken a write after `D` (0: never)")
-	pos, err := parseFlags(flags, args)
-	if err != nil {
-		return flagExit(err)
+	pos, code, ok := parseArgs(flags, serveUsage, args, stderr)
+	if !ok {
+		return code
 	}
 	if len(pos) != 1 {
-		fmt.Fprintf(stderr, "sse serve: want one FILE, got %d arguments\n", len(pos))
-		return exitUsage
+		return usageError(stderr, "serve", "want one FILE, got %d arguments", len(pos))
 	}
 	if *rate < 0 || *heartbeat <= 0 || *retry < 0 || *writeTimeout < 0 {
-		fmt.Fprintln(stderr, "sse serve: --rate, --retry and --write-timeout must not be negative, --heartbeat must be positive")
-		return exitUsage
+		return usageError(stderr, "serve", "--rate, --retry and --write-timeout must not be negative, --heartbeat must be positive")
 	}
 	rec, err := loadRecording(pos[0], *maxSize)
 	if err != nil {

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"net/http"
+
+	"github.com/fastsse/sse"
+)
+
+// reconnectOptions returns the Dial options that decide whether the stream
+// of a request with method reconnects when it ends: never with --once; with
+// --reconnect, even when the method is not GET; otherwise only a GET, as a
+// request of another method may have an effect that must not be repeated
+// (a POST to an LLM API is a new, billed generation each time).
+func reconnectOptions(method string, f *requestFlags) []sse.Option {
+	switch {
+	case f.oneShot:
+		return []sse.Option{sse.WithOneShot()}
+	case f.reconnect:
+		return withReconnect()
+	case method != http.MethodGet:
+		return []sse.Option{sse.WithOneShot()}
+	}
+	return nil
+}
+
+// withReconnect returns the option that lets a request whose method is not
+// GET reconnect. Before branch client, such a request reconnects by
+// default, so no option is needed; that branch makes it one-shot by default
+// and adds sse.WithReconnect to allow it.
+func withReconnect() []sse.Option {
+	return nil // MERGE(client): return []sse.Option{sse.WithReconnect()}
+}
