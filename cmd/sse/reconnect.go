@@ -16,17 +16,11 @@ func reconnectOptions(method string, f *requestFlags) []sse.Option {
 	case f.oneShot:
 		return []sse.Option{sse.WithOneShot()}
 	case f.reconnect:
-		return withReconnect()
+		return []sse.Option{sse.WithReconnect()}
 	case method != http.MethodGet:
+		// The library's default too; said here so that the rule is read
+		// in one place.
 		return []sse.Option{sse.WithOneShot()}
 	}
 	return nil
-}
-
-// withReconnect returns the option that lets a request whose method is not
-// GET reconnect. Before branch client, such a request reconnects by
-// default, so no option is needed; that branch makes it one-shot by default
-// and adds sse.WithReconnect to allow it.
-func withReconnect() []sse.Option {
-	return nil // MERGE(client): return []sse.Option{sse.WithReconnect()}
 }
