@@ -2,11 +2,10 @@ package sse
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
-
-	"golang.org/x/exp/mmap"
 )
 
 // Recording is a recorded event stream file, memory-mapped for reading.
@@ -18,16 +17,30 @@ import (
 // that window, and scanning it again is as fast as memory.
 //
 // A Recording is an [io.Reader] that reads the file from start to end, and
-// an [io.ReaderAt]. It must be closed to release the mapping. The file must
-// not be truncated while it is mapped: reading a page that no longer exists
-// crashes the program (SIGBUS), a property of memory mapping. Read is not
+// an [io.ReaderAt]. It must be closed to release the mapping. Read is not
 // safe for concurrent use; ReadAt is, except concurrently with Close.
+//
+// A file that is truncated while it is mapped (a log rotated, a recording
+// being rewritten) no longer has the pages past its new end. Reading one
+// would make the operating system stop the program (SIGBUS); a Recording
+// catches that fault instead, and Read and ReadAt return an error wrapping
+// [ErrRecordingTruncated], copying nothing of the read that faulted. Bytes
+// between the new end of the file and the end of its last page read as
+// zeros, as mapping works. Growing the file is harmless: the recording keeps
+// the size it was opened with.
 type Recording struct {
-	name   string
-	m      *mmap.ReaderAt
-	off    int64 // offset of the next Read
-	closed bool
+	name      string
+	m         *mapping
+	off       int64 // offset of the next Read
+	closed    bool
+	truncated error // the sticky error of Read once the file was found truncated
 }
+
+// ErrRecordingTruncated is wrapped by the error a [Recording] returns from
+// Read and ReadAt when the file was truncated after it was opened, so that
+// the part to read no longer exists. It matches [io.ErrUnexpectedEOF] too:
+// errors.Is(err, io.ErrUnexpectedEOF) holds for it.
+var ErrRecordingTruncated = fmt.Errorf("sse: recording truncated while mapped: %w", io.ErrUnexpectedEOF)
 
 // errNotRegular is the error of opening something other than a regular
 // file as a recording.
@@ -46,7 +59,19 @@ func OpenRecording(name string) (*Recording, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: errNotRegular}
 	}
-	m, err := mmap.Open(name)
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close() // the mapping outlives the file descriptor
+	if fi, err = f.Stat(); err != nil {
+		return nil, err
+	}
+	size := fi.Size()
+	if size != int64(int(size)) {
+		return nil, &fs.PathError{Op: "mmap", Path: name, Err: errors.New("file too large to map")}
+	}
+	m, err := openMapping(f, int(size))
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -64,17 +89,20 @@ func (r *Recording) Read(p []byte) (int, error) {
 	if r.closed {
 		return 0, r.closedErr("read")
 	}
-	if r.off >= int64(r.m.Len()) {
+	if r.truncated != nil {
+		return 0, r.truncated
+	}
+	if r.off >= int64(r.m.len()) {
 		if len(p) == 0 {
 			return 0, nil
 		}
 		return 0, io.EOF
 	}
-	n, err := r.m.ReadAt(p, r.off)
+	// Like bytes.Reader: data first, io.EOF on the next call.
+	n, err := r.readAt(p, r.off)
 	r.off += int64(n)
-	if err == io.EOF && n > 0 {
-		// Like bytes.Reader: data first, io.EOF on the next call.
-		err = nil
+	if err != nil {
+		r.truncated = err
 	}
 	return n, err
 }
@@ -88,13 +116,27 @@ func (r *Recording) ReadAt(p []byte, off int64) (int, error) {
 	if off < 0 {
 		return 0, &fs.PathError{Op: "read", Path: r.name, Err: errors.New("negative offset")}
 	}
-	if off >= int64(r.m.Len()) {
+	if off >= int64(r.m.len()) {
 		if len(p) == 0 {
 			return 0, nil
 		}
 		return 0, io.EOF
 	}
-	return r.m.ReadAt(p, off)
+	n, err := r.readAt(p, off)
+	if err == nil && n < len(p) {
+		err = io.EOF
+	}
+	return n, err
+}
+
+// readAt copies from the mapping at off, which is inside it, into p,
+// naming the file in the error of a truncated recording.
+func (r *Recording) readAt(p []byte, off int64) (int, error) {
+	n, err := r.m.readAt(p, int(off))
+	if err != nil {
+		return 0, &fs.PathError{Op: "read", Path: r.name, Err: err}
+	}
+	return n, nil
 }
 
 // Len returns the size of the recording in bytes, or 0 once it is closed.
@@ -102,7 +144,7 @@ func (r *Recording) Len() int {
 	if r.closed {
 		return 0
 	}
-	return r.m.Len()
+	return r.m.len()
 }
 
 // Scanner returns a new [Scanner] that reads the recording's events from
@@ -118,7 +160,7 @@ func (r *Recording) Close() error {
 		return nil
 	}
 	r.closed = true
-	if err := r.m.Close(); err != nil {
+	if err := r.m.close(); err != nil {
 		return &fs.PathError{Op: "munmap", Path: r.name, Err: err}
 	}
 	return nil

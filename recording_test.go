@@ -3,11 +3,15 @@ package sse_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
+	"log"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
+	"strings"
 	"testing"
 	"testing/iotest"
 
@@ -183,4 +187,111 @@ func TestRecordingEmpty(t *testing.T) {
 	if err := rec.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
+}
+
+// writeEvents writes a recording of n events of about 100 bytes each and
+// returns its name.
+func writeEvents(t *testing.T, n int) string {
+	t.Helper()
+	var b bytes.Buffer
+	for i := range n {
+		fmt.Fprintf(&b, "id: %d\ndata: %s\n\n", i, strings.Repeat("x", 90))
+	}
+	name := filepath.Join(t.TempDir(), "big.sse")
+	if err := os.WriteFile(name, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+// TestRecordingTruncatedUnderReader truncates the file while a Scanner
+// reads its mapping. Without protection the next read of a page past the
+// new end kills the process with SIGBUS; it must be an error instead.
+func TestRecordingTruncatedUnderReader(t *testing.T) {
+	for _, newSize := range []int64{0, 300_000} {
+		for _, wasOn := range []bool{false, true} {
+			name := writeEvents(t, 10_000) // about 1 MB
+			rec, err := sse.OpenRecording(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := rec.Scanner()
+			s.Buffer(make([]byte, 4096), sse.DefaultMaxSize)
+			if !s.Next() {
+				t.Fatalf("first event: %v", s.Err())
+			}
+			if err := os.Truncate(name, newSize); err != nil {
+				t.Fatal(err)
+			}
+			prev := debug.SetPanicOnFault(wasOn)
+			events := 1
+			for s.Next() {
+				events++
+			}
+			if now := debug.SetPanicOnFault(prev); now != wasOn {
+				t.Errorf("SetPanicOnFault(%v) before reading became %v", wasOn, now)
+			}
+			err = s.Err()
+			var pe *fs.PathError
+			if !errors.Is(err, sse.ErrRecordingTruncated) || !errors.Is(err, io.ErrUnexpectedEOF) ||
+				!errors.As(err, &pe) || pe.Path != name {
+				t.Errorf("truncated to %d: Err() = %v; want a *fs.PathError naming the file, wrapping ErrRecordingTruncated and io.ErrUnexpectedEOF", newSize, err)
+			}
+			if events >= 10_000 || (newSize > 0 && events < 2_000) {
+				t.Errorf("truncated to %d: %d events before the error", newSize, events)
+			}
+			t.Logf("truncated to %d bytes: %d events, then %v", newSize, events, err)
+
+			// The sticky error of Read; ReadAt of what is left still works
+			// and of what is gone fails.
+			if _, err := rec.Read(make([]byte, 10)); !errors.Is(err, sse.ErrRecordingTruncated) {
+				t.Errorf("Read after the fault: %v", err)
+			}
+			buf := make([]byte, 10)
+			_, err = rec.ReadAt(buf, 0)
+			if newSize == 0 && !errors.Is(err, sse.ErrRecordingTruncated) {
+				t.Errorf("ReadAt(0) of a file truncated to 0: %v", err)
+			}
+			if newSize > 0 && (err != nil || string(buf) != "id: 0\ndata") {
+				t.Errorf("ReadAt(0) = %q, %v; want the start of the file", buf, err)
+			}
+			if _, err := rec.ReadAt(buf, 900_000); !errors.Is(err, sse.ErrRecordingTruncated) {
+				t.Errorf("ReadAt past the new end: %v", err)
+			}
+			if err := rec.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+		}
+	}
+}
+
+// A recording whose file is cut short while it is read (a log rotated
+// under the reader, say) ends with an error instead of crashing the program.
+func ExampleErrRecordingTruncated() {
+	dir, err := os.MkdirTemp("", "rec")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	name := filepath.Join(dir, "stream.sse")
+	stream := strings.Repeat("data: "+strings.Repeat("x", 1000)+"\n\n", 1000) // 1 MB
+	if err := os.WriteFile(name, []byte(stream), 0o644); err != nil {
+		log.Fatal(err)
+	}
+
+	rec, err := sse.OpenRecording(name)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer rec.Close()
+	s := rec.Scanner()
+	s.Next()
+	os.Truncate(name, 0) // the file loses the pages still to read
+	for s.Next() {
+	}
+	fmt.Println(errors.Is(s.Err(), sse.ErrRecordingTruncated))
+	fmt.Println(errors.Is(s.Err(), io.ErrUnexpectedEOF))
+	// Output:
+	// true
+	// true
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -11,21 +10,34 @@ import (
 	"github.com/fastsse/sse"
 )
 
-const catUsage = `usage: sse cat [--json] [--max-size N] [-X METHOD] [-d BODY] [-H 'Name: value']... [--once] SRC
+// catSynopsis is the command line of sse cat, every flag in it.
+const catSynopsis = `sse cat [--json] [--max-size N] [-q] [-X METHOD] [-d BODY] [-H 'Name: value']... [--last-event-id ID] [--once | --reconnect] SRC`
+
+const catUsage = `usage: ` + catSynopsis + `
 
 sse cat prints the events the stream SRC dispatches, as a browser's
 EventSource would receive them. SRC is the path of a file holding a
 recorded stream, - to read standard input, or an http:// or https:// URL.
 
 A URL is requested like curl -N would, with Accept: text/event-stream, and
-the stream is followed as EventSource follows it: when the connection ends
-or breaks, sse cat reconnects, sending Last-Event-ID, after the delay the
+a GET is followed as EventSource follows it: when the connection ends or
+breaks, sse cat reconnects, sending Last-Event-ID, after the delay the
 server set with retry. It exits 0 when the server ends the stream with 204
 No Content (or, with --once, when the response ends), and 1 with the status
 and the start of the body when the server answers anything but a
 text/event-stream 200. -d sends a body (POST unless -X says otherwise;
-application/json when it looks like JSON and no -H sets Content-Type), sent
-again on each reconnect.
+application/json when it looks like JSON and no -H sets Content-Type).
+
+A request whose method is not GET (a POST, as -d makes) is sent once: its
+stream ends with its response, as with --once, since sending it again may
+repeat its effect (a new, billed generation from an LLM API, say).
+--reconnect makes it reconnect like a GET, sending the body again.
+
+For a URL, sse cat reports on standard error what it does: connecting,
+connected, each wait before reconnecting with the error that caused it,
+and the end of the stream. When a file or standard input holds bytes but
+no event (JSON or HTML, say), a notice says so. -q silences both; errors
+are always reported.
 
 By default each event is printed as a header line, its data (verbatim; data
 of several lines as several lines), and a blank line:
@@ -53,35 +65,37 @@ Flags:
 
 // runCat is the cat command.
 func runCat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	flags := flag.NewFlagSet("cat", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	flags.Usage = func() {
-		fmt.Fprint(flags.Output(), catUsage)
-		flags.PrintDefaults()
-	}
+	flags := newFlagSet("cat")
 	jsonOut := flags.Bool("json", false, `print each event as one JSON object {"type":…,"id":…,"data":…} per line`)
 	maxSize := flags.Int("max-size", sse.DefaultMaxSize, "accept lines and event data of up to `N` bytes")
+	quiet := flags.Bool("q", false, "quiet: no status reports or notices on standard error, only errors")
 	var req requestFlags
 	flags.StringVar(&req.method, "X", "", "HTTP `METHOD` for a URL (default GET, or POST with -d)")
 	flags.StringVar(&req.body, "d", "", "request `BODY` for a URL")
 	flags.Var(&req.headers, "H", "request header `'Name: value'` for a URL (repeatable)")
 	flags.StringVar(&req.lastID, "last-event-id", "", "resume a URL stream after this `ID`")
 	flags.BoolVar(&req.oneShot, "once", false, "for a URL: end when the response ends instead of reconnecting (LLM APIs)")
-	pos, err := parseFlags(flags, args)
-	if err != nil {
-		return flagExit(err)
+	flags.BoolVar(&req.reconnect, "reconnect", false, "for a URL: reconnect, sending the request again, even when its method is not GET")
+	pos, code, ok := parseArgs(flags, catUsage, args, stderr)
+	if !ok {
+		return code
 	}
 	if len(pos) != 1 {
-		fmt.Fprintf(stderr, "sse cat: want one SRC, got %d arguments\nusage: sse cat [--json] [--max-size N] [-X METHOD] [-d BODY] [-H 'Name: value']... [--once] SRC\n", len(pos))
-		return exitUsage
+		return usageError(stderr, "cat", "want one SRC, got %d arguments", len(pos))
 	}
 	if *maxSize <= 0 {
-		fmt.Fprintf(stderr, "sse cat: --max-size must be positive, got %d\n", *maxSize)
-		return exitUsage
+		return usageError(stderr, "cat", "--max-size must be positive, got %d", *maxSize)
+	}
+	if req.oneShot && req.reconnect {
+		return usageError(stderr, "cat", "--once and --reconnect exclude each other")
 	}
 
 	name := pos[0]
-	src, err := openSource(ctx, name, sourceOptions{maxSize: *maxSize, stdin: stdin, request: req})
+	st := &status{cmd: "cat"}
+	if !*quiet {
+		st.w = stderr
+	}
+	src, err := openSource(ctx, name, sourceOptions{maxSize: *maxSize, stdin: stdin, request: req, status: st})
 	if err != nil {
 		fmt.Fprintf(stderr, "sse cat: %s: %v\n", name, pathless(err))
 		return exitFail
@@ -92,6 +106,7 @@ func runCat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 
 	p := newPrinter(stdout, *jsonOut)
+	events := 0
 	for ev, err := range src.events {
 		if err != nil {
 			p.flush() // what was read before the error is still printed
@@ -101,6 +116,7 @@ func runCat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			}
 			return exitFail
 		}
+		events++
 		p.print(ev)
 		if src.live {
 			p.flush()
@@ -112,6 +128,11 @@ func runCat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err := p.flush(); err != nil {
 		fmt.Fprintf(stderr, "sse cat: writing output: %v\n", err)
 		return exitFail
+	}
+	if src.url {
+		st.ended(events)
+	} else if events == 0 && src.input != nil {
+		st.noEvent(name, src.input)
 	}
 	return exitOK
 }

@@ -268,11 +268,17 @@ func TestUsage(t *testing.T) {
 		{[]string{"cat", "-h"}, exitOK, "", "usage: sse cat"},
 		{[]string{"cat"}, exitUsage, "", "want one SRC, got 0"},
 		{[]string{"cat", "a.sse", "b.sse"}, exitUsage, "", "want one SRC, got 2"},
-		{[]string{"cat", "--bogus", "-"}, exitUsage, "", "flag provided but not defined: -bogus"},
+		{[]string{"cat", "--bogus", "-"}, exitUsage, "", "sse cat: flag provided but not defined: --bogus\nRun 'sse help cat' for usage.\n"},
+		{[]string{"cat", "-x", "-"}, exitUsage, "", "sse cat: flag provided but not defined: -x\nRun 'sse help cat' for usage.\n"},
+		{[]string{"record", "--bogus"}, exitUsage, "", "sse record: flag provided but not defined: --bogus\nRun 'sse help record' for usage.\n"},
+		{[]string{"serve", "--bogus", "f"}, exitUsage, "", "sse serve: flag provided but not defined: --bogus\nRun 'sse help serve' for usage.\n"},
+		{[]string{"cat", "--once", "--reconnect", "http://x/"}, exitUsage, "", "--once and --reconnect exclude each other"},
 		{[]string{"cat", "--max-size", "0", "-"}, exitUsage, "", "--max-size must be positive"},
 		{[]string{"cat", "--max-size", "-5", "-"}, exitUsage, "", "--max-size must be positive"},
-		{[]string{"cat", "--max-size", "ten", "-"}, exitUsage, "", "invalid value \"ten\""},
-		{[]string{"cat", "-", "--max-size"}, exitUsage, "", "flag needs an argument"},
+		{[]string{"cat", "--max-size", "ten", "-"}, exitUsage, "", "invalid value \"ten\" for flag --max-size: parse error"},
+		{[]string{"cat", "-", "--max-size"}, exitUsage, "", "flag needs an argument: --max-size"},
+		{[]string{"--version"}, exitOK, "sse version ", ""},
+		{[]string{"--version", "x"}, exitUsage, "", "takes no arguments"},
 	} {
 		code, out, errOut := runSSE(t, "", tc.args...)
 		if code != tc.code {
@@ -288,20 +294,18 @@ func TestUsage(t *testing.T) {
 		}
 		check("stdout", out, tc.stdout)
 		check("stderr", errOut, tc.stderrWant)
+		// A mistake is told in two lines at most (the error and where to
+		// find help), not with the whole help.
+		if code == exitUsage && len(tc.args) > 0 && tc.args[0] != "help" && lookup(tc.args[0]) != nil &&
+			(strings.Count(errOut, "\n") > 2 || strings.Contains(errOut, "Flags:")) {
+			t.Errorf("%q: a usage error printed %d lines:\n%s", tc.args, strings.Count(errOut, "\n"), errOut)
+		}
 	}
 }
 
 func TestBinary(t *testing.T) {
 	// Build the real command and run it, as the README shows.
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("go command not found: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "sse")
-	build := exec.Command(goCmd, "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := sseBinary(t)
 	var stdout, stderr bytes.Buffer
 	cmd := exec.Command(bin, "cat", "--json", chatFile)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

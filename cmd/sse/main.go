@@ -3,6 +3,7 @@
 // Usage:
 //
 //	sse <command> [arguments]
+//	sse --version
 //
 // The commands are:
 //
@@ -11,16 +12,23 @@
 //	serve   serve a recorded stream as a live SSE endpoint, with a page to watch it
 //	help    print usage, or a command's usage: sse help cat
 //
-// Run "sse help <command>" for a command's flags and output.
+// Their synopses:
 //
-// Exit status: 0 on success, 1 when a stream cannot be opened or read (or
-// output cannot be written), 2 for bad usage.
+//	sse cat [--json] [--max-size N] [-q] [-X METHOD] [-d BODY] [-H 'Name: value']... [--last-event-id ID] [--once | --reconnect] SRC
+//	sse record [--duration D] [-q] [-X METHOD] [-d BODY] [-H 'Name: value']... [SRC]
+//	sse serve [--addr ADDR] [--rate N] [--heartbeat D] [--retry D] [--write-timeout D] [--max-size N] FILE
+//
+// Run "sse help <command>" for a command's flags and output. A flag of
+// one letter takes one dash (-X), a longer one two (--json); either form
+// is accepted.
+//
+// Exit status: 0 on success (and after an interrupt of sse record or sse
+// serve), 1 when a stream cannot be opened or read (or output cannot be
+// written), 2 for bad usage.
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -35,8 +43,9 @@ const (
 
 // A command is a subcommand: sse <name> [arguments].
 type command struct {
-	name  string // what the user types
-	short string // one-line description for the command list
+	name     string // what the user types
+	short    string // one-line description for the command list
+	synopsis string // the command line, every flag in it: the first line of its help
 	// run runs the command with the arguments after its name and returns
 	// the exit code. It reports its own errors and usage on stderr; given
 	// -h it prints its usage and returns exitOK.
@@ -46,9 +55,9 @@ type command struct {
 // commands lists the subcommands in the order usage shows them. A new
 // subcommand is one entry here and a file holding its run function.
 var commands = []command{
-	{name: "cat", short: "print the events of a stream (a file, a URL, or - for standard input)", run: runCat},
-	{name: "record", short: "copy a stream's raw bytes (from a URL, or - for standard input)", run: runRecord},
-	{name: "serve", short: "serve a recorded stream as a live SSE endpoint, with a page to watch it", run: runServe},
+	{name: "cat", short: "print the events of a stream (a file, a URL, or - for standard input)", synopsis: catSynopsis, run: runCat},
+	{name: "record", short: "copy a stream's raw bytes (from a URL, or - for standard input)", synopsis: recordSynopsis, run: runRecord},
+	{name: "serve", short: "serve a recorded stream as a live SSE endpoint, with a page to watch it", synopsis: serveSynopsis, run: runServe},
 }
 
 func main() {
@@ -60,8 +69,9 @@ func main() {
 //
 // It installs no signal handler: the default action of an interrupt, ending
 // the process, is right for a reader whose live output is flushed after
-// every event. A subcommand that must shut down gracefully (a server) can
-// derive its own context with signal.NotifyContext.
+// every event. A subcommand that must shut down gracefully (a server, a
+// recorder that reports what it recorded) derives its own context with
+// signal.NotifyContext.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx := context.Background()
 	if len(args) == 0 {
@@ -69,6 +79,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	switch args[0] {
+	case "--version", "-version", "version":
+		if len(args) > 1 {
+			fmt.Fprintln(stderr, "sse: --version takes no arguments\nRun 'sse help' for usage.")
+			return exitUsage
+		}
+		return printVersion(stdout)
 	case "help", "-h", "-help", "--help":
 		if len(args) == 1 {
 			usage(stdout)
@@ -110,40 +126,13 @@ func unknown(name string, stderr io.Writer) int {
 
 // usage prints the program's usage: the list of commands.
 func usage(w io.Writer) {
-	fmt.Fprint(w, "sse reads server-sent event streams.\n\nUsage:\n\n\tsse <command> [arguments]\n\nThe commands are:\n\n")
+	fmt.Fprint(w, "sse reads server-sent event streams.\n\nUsage:\n\n\tsse <command> [arguments]\n\tsse --version\n\nThe commands are:\n\n")
 	for _, c := range commands {
 		fmt.Fprintf(w, "\t%-7s %s\n", c.name, c.short)
 	}
-	fmt.Fprint(w, "\nRun 'sse help <command>' for a command's flags and output.\n")
-}
-
-// parseFlags parses args with fs, allowing flags after positional
-// arguments as well as before them ("sse cat file.sse --json"), and returns
-// the positional arguments. Everything after a "--" is positional.
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
+	fmt.Fprint(w, "\nTheir synopses:\n\n")
+	for _, c := range commands {
+		fmt.Fprintf(w, "\t%s\n", c.synopsis)
 	}
-}
-
-// flagExit returns the exit code for an error from parseFlags: exitOK for a
-// help request (flag.ErrHelp), exitUsage otherwise. The flag set has already
-// printed the error and the usage.
-func flagExit(err error) int {
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	return exitUsage
+	fmt.Fprint(w, "\nRun 'sse help <command>' for a command's flags and output. A flag of one\nletter takes one dash (-X), a longer one two (--json); either form is accepted.\n")
 }

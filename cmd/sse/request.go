@@ -14,7 +14,10 @@ type requestFlags struct {
 	body    string
 	headers headerList
 	lastID  string
-	oneShot bool
+	oneShot bool // --once
+	// reconnect is --reconnect: a request whose method is not GET
+	// reconnects too.
+	reconnect bool
 }
 
 // headerList collects repeated -H "Name: value" flags.
@@ -45,6 +48,7 @@ func (f *requestFlags) newRequest(ctx context.Context, url string) (*http.Reques
 			method = http.MethodPost
 		}
 	}
+	method = strings.ToUpper(method)
 	var req *http.Request
 	var err error
 	if f.body != "" {

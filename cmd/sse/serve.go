@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -18,7 +17,10 @@ import (
 	"github.com/fastsse/sse"
 )
 
-const serveUsage = `usage: sse serve [--addr 127.0.0.1:8080] [--rate N] [--heartbeat D] [--retry D] FILE
+// serveSynopsis is the command line of sse serve, every flag in it.
+const serveSynopsis = `sse serve [--addr ADDR] [--rate N] [--heartbeat D] [--retry D] [--write-timeout D] [--max-size N] FILE`
+
+const serveUsage = `usage: ` + serveSynopsis + `
 
 sse serve replays the events of a recorded stream as a live SSE endpoint,
 so that a browser, or any client, can be pointed at a recording.
@@ -33,7 +35,9 @@ so that a browser, or any client, can be pointed at a recording.
 
 While a stream is idle (between paced events, or at the end) it sends a
 comment every --heartbeat, as servers do to keep proxies from closing idle
-connections. An interrupt shuts the server down, ending every stream.
+connections. A client that has not taken a write after --write-timeout is
+dropped. An interrupt (or SIGTERM) shuts the server down at once, ending
+every stream, even one whose client has stopped reading, and exits 0.
 
 Flags:
 `
@@ -43,35 +47,29 @@ var pageHTML []byte
 
 // runServe is the serve command.
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	flags.Usage = func() {
-		fmt.Fprint(flags.Output(), serveUsage)
-		flags.PrintDefaults()
-	}
+	flags := newFlagSet("serve")
 	addr := flags.String("addr", "127.0.0.1:8080", "listen on `ADDR`")
 	rate := flags.Float64("rate", 0, "send at most `N` events per second (0: as fast as the client reads)")
 	heartbeat := flags.Duration("heartbeat", 15*time.Second, "send a comment after `D` of silence")
 	retry := flags.Duration("retry", 0, "reconnection time to send (default: the recording's retry, else 3s)")
 	maxSize := flags.Int("max-size", sse.DefaultMaxSize, "accept lines and event data of up to `N` bytes")
-	pos, err := parseFlags(flags, args)
-	if err != nil {
-		return flagExit(err)
+	writeTimeout := flags.Duration("write-timeout", 10*time.Second, "drop a client that has not taken a write after `D` (0: never)")
+	pos, code, ok := parseArgs(flags, serveUsage, args, stderr)
+	if !ok {
+		return code
 	}
 	if len(pos) != 1 {
-		fmt.Fprintf(stderr, "sse serve: want one FILE, got %d arguments\n", len(pos))
-		return exitUsage
+		return usageError(stderr, "serve", "want one FILE, got %d arguments", len(pos))
 	}
-	if *rate < 0 || *heartbeat <= 0 || *retry < 0 {
-		fmt.Fprintln(stderr, "sse serve: --rate and --retry must not be negative, --heartbeat must be positive")
-		return exitUsage
+	if *rate < 0 || *heartbeat <= 0 || *retry < 0 || *writeTimeout < 0 {
+		return usageError(stderr, "serve", "--rate, --retry and --write-timeout must not be negative, --heartbeat must be positive")
 	}
 	rec, err := loadRecording(pos[0], *maxSize)
 	if err != nil {
 		fmt.Fprintf(stderr, "sse serve: %s: %v\n", pos[0], pathless(err))
 		return exitFail
 	}
-	sv := &server{rec: rec, rate: *rate, heartbeat: *heartbeat, retry: *retry}
+	sv := &server{rec: rec, rate: *rate, heartbeat: *heartbeat, retry: *retry, writeTimeout: *writeTimeout}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "sse serve: %v\n", err)
@@ -146,6 +144,8 @@ type server struct {
 	rate      float64 // events per second; 0: unpaced
 	heartbeat time.Duration
 	retry     time.Duration // 0: the recording's
+	// writeTimeout is how long one write to a client may take; 0: no limit.
+	writeTimeout time.Duration
 }
 
 // handler returns the server's routes.
@@ -164,7 +164,9 @@ func (sv *server) handler() http.Handler {
 }
 
 // serve serves on ln until ctx is done, then ends every stream and
-// returns.
+// returns. Streams end with ctx at once, even one blocked writing to a
+// client that does not read (see writeDeadline), so shutting down takes no
+// longer than the slowest handler of a plain request.
 func (sv *server) serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           sv.handler(),
@@ -190,6 +192,9 @@ func (sv *server) serve(ctx context.Context, ln net.Listener) error {
 
 // stream sends the recording to one client.
 func (sv *server) stream(w http.ResponseWriter, r *http.Request) {
+	deadline := newWriteDeadline(w, r, sv.writeTimeout)
+	defer deadline.release()
+	deadline.arm()
 	sw, err := sse.NewStream(w)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -199,6 +204,7 @@ func (sv *server) stream(w http.ResponseWriter, r *http.Request) {
 	if retry == 0 {
 		retry = sv.rec.retry
 	}
+	deadline.arm()
 	if sw.Retry(retry) != nil {
 		return
 	}
@@ -222,6 +228,7 @@ func (sv *server) stream(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			return
 		case <-idle.C:
+			deadline.arm()
 			if sw.Comment("heartbeat") != nil {
 				return
 			}
@@ -229,6 +236,7 @@ func (sv *server) stream(w http.ResponseWriter, r *http.Request) {
 		case <-ready:
 			ev := events[0]
 			events = events[1:]
+			deadline.arm()
 			if sendRecorded(sw, ev, lastID) != nil {
 				return
 			}

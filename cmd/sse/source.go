@@ -15,6 +15,7 @@ type sourceOptions struct {
 	maxSize int       // limit on lines and event data, for Scanner.Buffer
 	stdin   io.Reader // what "-" reads
 	request requestFlags
+	status  *status // reports on a URL's connections
 }
 
 // A source is an opened event stream.
@@ -23,7 +24,12 @@ type source struct {
 	events iter.Seq2[sse.Event, error]
 	// live is whether events arrive over time (a pipe, a network stream),
 	// so that output should be flushed after each one.
-	live  bool
+	live bool
+	// url is whether the source is a network stream.
+	url bool
+	// input counts the bytes of a file or standard input, once read; nil
+	// for a URL.
+	input *inputStats
 	close func() error // nil when there is nothing to close
 }
 
@@ -66,14 +72,21 @@ func openSource(ctx context.Context, src string, opts sourceOptions) (*source, e
 	}
 	s := rec.Scanner()
 	s.Buffer(nil, opts.maxSize)
-	return &source{events: s.Events(), close: rec.Close}, nil
+	// Once the events are read without error, the whole file has been.
+	input := &inputStats{n: int64(rec.Len()), head: make([]byte, min(rec.Len(), maxHead))}
+	if _, err := rec.ReadAt(input.head, 0); err != nil {
+		rec.Close()
+		return nil, err
+	}
+	return &source{events: s.Events(), input: input, close: rec.Close}, nil
 }
 
 // streamSource reads events from r as they arrive.
 func streamSource(r io.Reader, closeFn func() error, opts sourceOptions) *source {
-	s := sse.NewScanner(r)
+	input := new(inputStats)
+	s := sse.NewScanner(&countingReader{r: r, stats: input})
 	s.Buffer(nil, opts.maxSize)
-	return &source{events: s.Events(), live: true, close: closeFn}
+	return &source{events: s.Events(), live: true, input: input, close: closeFn}
 }
 
 // dialSource connects to url; Dial returns the first connection's
@@ -87,14 +100,16 @@ func dialSource(ctx context.Context, url string, opts sourceOptions) (*source, e
 	if opts.request.lastID != "" {
 		dialOpts = append(dialOpts, sse.WithLastEventID(opts.request.lastID))
 	}
-	if opts.request.oneShot {
-		dialOpts = append(dialOpts, sse.WithOneShot())
+	dialOpts = append(dialOpts, reconnectOptions(req.Method, &opts.request)...)
+	if opts.status != nil {
+		dialOpts = append(dialOpts, opts.status.dialOptions()...)
+		opts.status.connecting(req.URL.Redacted())
 	}
 	c, err := sse.Dial(req, dialOpts...)
 	if err != nil {
 		return nil, err
 	}
-	return &source{events: c.Events(), live: true, close: c.Close}, nil
+	return &source{events: c.Events(), live: true, url: true, close: c.Close}, nil
 }
 
 // isURL reports whether src is an http or https URL rather than a path.
