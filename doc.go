@@ -32,7 +32,13 @@
 // reconnects the way EventSource does: it sends Last-Event-ID, honours the
 // server's retry field, and backs off after failures. A status other than
 // 200 or 204, or a response that is not text/event-stream, is a
-// [*ResponseError] and is not retried.
+// [*ResponseError] and is not retried. Every wait between attempts is at
+// least [DefaultMinDelay], and a connection that ends soon after it opened
+// counts as a failed attempt, so a misbehaving server cannot make the Client
+// hammer it. A request that is not a GET is sent once unless
+// [WithReconnect]; a redirect to another origin drops the headers the caller
+// set (see [Dial]); [Client.Reconnect] forces a reconnection. A [Mux]
+// dispatches events to a handler per type, for a Scanner or a Client.
 //
 // # Writing
 //
