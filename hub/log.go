@@ -101,9 +101,11 @@ type Entry struct {
 	To        []string
 	// Except lists the subscriber IDs the entry is not for.
 	Except []string
-	// Topics, when there are any, limits the entry to the subscribers of
-	// one of them (and those of AllTopics).
-	Topics []string
+	// Topics, when there are any or when Topical is set, limits the entry
+	// to the subscribers of one of them (and those of AllTopics): with
+	// Topical and no Topics, it is for nobody.
+	Topical bool
+	Topics  []string
 
 	// Ephemeral entries have no id and are never replayed.
 	Ephemeral bool

@@ -214,6 +214,7 @@ func testTargets(t *testing.T, l hub.Log, _ *listener) {
 		{Addressed: true, Frame: frame("nobody")},
 		{Addressed: true, To: []string{"ann", "bob"}, Frame: frame("to")},
 		{Except: []string{"carl"}, Topics: []string{"t1", "t2"}, Frame: frame("except")},
+		{Topical: true, Frame: frame("no topic")},
 		{Frame: frame("all")},
 	}
 	for i := range in {
@@ -225,9 +226,10 @@ func testTargets(t *testing.T, l hub.Log, _ *listener) {
 	got := readAll(t, l, last0, len(in))
 	for i, e := range got {
 		w := in[i]
-		if e.Addressed != w.Addressed || !slices.Equal(e.To, w.To) || !slices.Equal(e.Except, w.Except) || !slices.Equal(e.Topics, w.Topics) {
-			t.Errorf("entry %d: targets Addressed %v To %q Except %q Topics %q, appended %v %q %q %q",
-				i, e.Addressed, e.To, e.Except, e.Topics, w.Addressed, w.To, w.Except, w.Topics)
+		if e.Addressed != w.Addressed || !slices.Equal(e.To, w.To) || !slices.Equal(e.Except, w.Except) ||
+			e.Topical != w.Topical || !slices.Equal(e.Topics, w.Topics) {
+			t.Errorf("entry %d: targets Addressed %v To %q Except %q Topical %v Topics %q, appended %v %q %q %v %q",
+				i, e.Addressed, e.To, e.Except, e.Topical, e.Topics, w.Addressed, w.To, w.Except, w.Topical, w.Topics)
 		}
 		if !bytes.Equal(e.Frame, w.Frame) || e.At.IsZero() {
 			t.Errorf("entry %d: frame %q (at %v), appended %q", i, e.Frame, e.At, w.Frame)
