@@ -155,8 +155,9 @@ func (h *Hub) register(s *subscriber) bool {
 func (h *Hub) finish(s *subscriber) {
 	s.fin.Do(func() {
 		reason := s.endReason()
-		if s.conn != nil {
+		if s.conn != nil && s.sh != nil {
 			closeConn(s, reason)
+			h.stats.takenOver.Add(-1)
 		}
 		h.mu.Lock()
 		delete(h.subs, s)

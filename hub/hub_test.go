@@ -35,11 +35,17 @@ type client struct {
 // a channel until the stream ends.
 func subscribe(t *testing.T, url string, header ...string) *client {
 	t.Helper()
+	return subscribeWith(t, http.DefaultClient, url, header...)
+}
+
+// subscribeWith is subscribe with the given HTTP client.
+func subscribeWith(t *testing.T, hc *http.Client, url string, header ...string) *client {
+	t.Helper()
 	req, _ := http.NewRequest("GET", url, nil)
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,9 +115,14 @@ func (c *client) ended(t *testing.T) {
 }
 
 // serve starts h on loopback; the server and the hub close at the end.
-func serve(t *testing.T, h *Hub) string {
+// Middleware wraps the Hub's handler.
+func serve(t *testing.T, h *Hub, middleware ...func(http.Handler) http.Handler) string {
 	t.Helper()
-	srv := httptest.NewServer(h)
+	var handler http.Handler = h
+	for _, m := range middleware {
+		handler = m(handler)
+	}
+	srv := httptest.NewServer(handler)
 	t.Cleanup(func() {
 		h.Close()
 		srv.Close()

@@ -201,13 +201,13 @@ func (sh *shard) serve(s *subscriber, now time.Time, tick bool, first, last, fro
 		}
 	}
 	sh.out = out
+	h.stats.delivered.Add(uint64(n))
 	w, err := sh.io.write(s.raw, out)
 	if err != nil {
 		s.end(ErrClientGone)
 		return false
 	}
 	s.lastWrite = nowNs
-	h.stats.delivered.Add(uint64(n))
 	if w < len(out) {
 		s.pending = append([]byte(nil), out[w:]...)
 		s.parkedAt.Store(nowNs)

@@ -11,6 +11,7 @@ import (
 // depends on none of them.
 type Stats struct {
 	Subscribers     int    // streams being served
+	TakenOver       int    // of which served by the writer shards (the others by a goroutine each)
 	Delivered       uint64 // events written to subscribers (handed to their sockets)
 	Dropped         uint64 // events subscribers missed when they fell off the log (DropOldest)
 	SlowDisconnects uint64 // subscribers disconnected with ErrSlow
@@ -35,6 +36,7 @@ type Quantiles struct {
 func (h *Hub) Stats() Stats {
 	st := Stats{
 		Subscribers:     h.Clients(),
+		TakenOver:       int(h.stats.takenOver.Load()),
 		Delivered:       h.stats.delivered.Load(),
 		Dropped:         h.stats.dropped.Load(),
 		SlowDisconnects: h.stats.slow.Load(),
@@ -58,6 +60,7 @@ func (h *Hub) Stats() Stats {
 // counters are the Hub's totals, updated atomically.
 type counters struct {
 	delivered, dropped, slow, resets atomic.Uint64
+	takenOver                        atomic.Int64
 	latency                          histogram // of the streams served by goroutines
 }
 

@@ -76,6 +76,7 @@ func (h *Hub) serveStream(w http.ResponseWriter, ctx context.Context, s *subscri
 			if h.cfg.writeTimeout > 0 {
 				rc.SetWriteDeadline(now.Add(h.cfg.writeTimeout))
 			}
+			h.stats.delivered.Add(uint64(n))
 			_, err := w.Write(body)
 			if err == nil {
 				err = sw.Flush()
@@ -85,7 +86,6 @@ func (h *Hub) serveStream(w http.ResponseWriter, ctx context.Context, s *subscri
 				return
 			}
 			lastWrite = now
-			h.stats.delivered.Add(uint64(n))
 			if len(body) > 1<<20 {
 				body = nil // not kept for the stream's life
 			}
