@@ -47,6 +47,7 @@ type Hub struct {
 	startOnce  sync.Once
 	next       atomic.Uint32 // round-robin shard choice
 	quit       chan struct{} // closed to stop the shards
+	stopped    chan struct{} // closed once closed and every stream finished
 	shardsDone sync.WaitGroup
 
 	lostGen atomic.Uint64 // generation of Lost calls
@@ -61,7 +62,7 @@ type Hub struct {
 
 // New returns a Hub configured by opts.
 func New(opts ...Option) *Hub {
-	h := &Hub{cfg: defaults(), subs: map[*subscriber]struct{}{}, quit: make(chan struct{})}
+	h := &Hub{cfg: defaults(), subs: map[*subscriber]struct{}{}, quit: make(chan struct{}), stopped: make(chan struct{})}
 	for _, o := range opts {
 		o(&h.cfg)
 	}
@@ -228,20 +229,19 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 		s.end(ErrClosed)
 	}
 	h.mu.Unlock()
-	done := make(chan struct{})
-	go func() {
-		h.streams.Wait()
-		if first {
+	if first {
+		go func() {
+			h.streams.Wait()
 			close(h.quit)
 			h.shardsDone.Wait()
 			if h.ownLog {
 				h.log.Close()
 			}
-		}
-		close(done)
-	}()
+			close(h.stopped)
+		}()
+	}
 	select {
-	case <-done:
+	case <-h.stopped:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()

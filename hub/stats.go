@@ -80,8 +80,8 @@ func bucket(d time.Duration) int {
 	if v < 4 {
 		return int(v)
 	}
-	e := bits.Len64(v) - 1 // v in [2^e, 2^(e+1))
-	return e*4 + int(v>>(e-2)&3)
+	e := bits.Len64(v) - 1 // v in [2^e, 2^(e+1)), e >= 2
+	return (e-1)*4 + int(v>>(e-2)&3)
 }
 
 // lower returns the smallest duration in bucket i.
@@ -89,7 +89,7 @@ func lower(i int) time.Duration {
 	if i < 4 {
 		return time.Duration(i)
 	}
-	e, q := i/4, uint64(i%4)
+	e, q := i/4+1, uint64(i%4)
 	return time.Duration(uint64(1)<<e | q<<(e-2))
 }
 
