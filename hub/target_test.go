@@ -2,6 +2,7 @@ package hub
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -145,5 +146,50 @@ func TestLastEventIDBound(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("no reconnect hook call")
+	}
+}
+
+// TestToCostsOnlyItsRecipients: an event sent To one subscriber is not
+// looked at for the others (the writers visit only those it addresses),
+// and a broadcast after it still reaches everyone exactly once.
+func TestToCostsOnlyItsRecipients(t *testing.T) {
+	h := New(WithSubscriberID(byHeader))
+	url := serve(t, h)
+	ann := subscribe(t, url, "X-User", "ann")
+	const others = 40
+	var rest []*client
+	for i := range others {
+		rest = append(rest, subscribe(t, url, "X-User", fmt.Sprint("u", i)))
+	}
+	waitClients(t, h, others+1)
+	h.Publish(sse.Event{Data: "hello"}) // every stream's head written, settled
+	for _, c := range append(rest, ann) {
+		c.next(t)
+	}
+	served := func() (n uint64) {
+		for _, sh := range h.shards {
+			n += sh.served.Load()
+		}
+		return n
+	}
+	before, start := served(), time.Now()
+	const n = 200
+	for i := range n {
+		h.Publish(sse.Event{Data: fmt.Sprint(i)}, To("ann"))
+		if e := ann.next(t); e.Data != fmt.Sprint(i) {
+			t.Fatalf("ann got %+v", e)
+		}
+	}
+	// Each targeted pass serves ann; a tick (at most 1s apart) serves
+	// everyone once.
+	ticks := uint64(2 + time.Since(start)/h.tick)
+	if got, bound := served()-before, n*2+ticks*(others+1); got > bound {
+		t.Errorf("%d subscribers served for %d events To one of %d, want at most %d", got, n, others+1, bound)
+	}
+	h.Publish(sse.Event{Data: "all"})
+	for i, c := range append(rest, ann) {
+		if e := c.next(t); e.Data != "all" {
+			t.Errorf("subscriber %d got %+v after the targeted events, want the broadcast", i, e)
+		}
 	}
 }
