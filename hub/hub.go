@@ -53,9 +53,13 @@ type Hub struct {
 	lostGen atomic.Uint64 // generation of Lost calls
 	lostAt  atomic.Uint64 // position after which the last Lost goes on
 
-	changed   atomic.Pointer[chan struct{}] // closed and replaced when the log changes
-	ticked    atomic.Pointer[chan struct{}] // closed and replaced on each tick
-	listeners atomic.Int32                  // goroutines waiting on changed or ticked
+	// changed is closed and replaced by the first shard on each of its
+	// passes (when the log changed, and on the tick), when goroutines
+	// may wait on it: those serving streams of their own, and requests
+	// waiting for a Last-Event-ID ahead of the log. Publish never wakes
+	// them itself: that would cost it one wake-up per goroutine.
+	changed   atomic.Pointer[chan struct{}]
+	listeners atomic.Int32 // goroutines that may wait on changed
 
 	stats counters
 }
@@ -87,9 +91,8 @@ func New(opts ...Option) *Hub {
 	for range runtime.GOMAXPROCS(0) {
 		h.shards = append(h.shards, newShard(h))
 	}
-	c1, c2 := make(chan struct{}), make(chan struct{})
-	h.changed.Store(&c1)
-	h.ticked.Store(&c2)
+	c := make(chan struct{})
+	h.changed.Store(&c)
 	h.log.Listen(listener{h})
 	return h
 }
@@ -97,13 +100,12 @@ func New(opts ...Option) *Hub {
 // listener is how the log reaches the Hub.
 type listener struct{ h *Hub }
 
-// Appended wakes the writers: each shard, and the goroutines serving
-// streams of their own.
+// Appended wakes the writers: each shard, the first of which wakes the
+// goroutines serving streams of their own.
 func (l listener) Appended() {
 	for _, sh := range l.h.shards {
 		sh.wake()
 	}
-	l.h.broadcast(&l.h.changed)
 }
 
 // Lost makes every subscriber connected now get one reset.
@@ -116,14 +118,13 @@ func (l listener) Lost(at uint64) {
 // Disconnect ends the local streams of ids.
 func (l listener) Disconnect(ids []string) { l.h.kick(ids) }
 
-// broadcast closes the channel *p holds and replaces it, when goroutines
-// may wait on it.
-func (h *Hub) broadcast(p *atomic.Pointer[chan struct{}]) {
+// broadcast wakes the goroutines waiting on changed.
+func (h *Hub) broadcast() {
 	if h.listeners.Load() == 0 {
 		return
 	}
 	c := make(chan struct{})
-	close(*p.Swap(&c))
+	close(*h.changed.Swap(&c))
 }
 
 // start starts the writer shards, once.

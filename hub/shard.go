@@ -98,9 +98,9 @@ func (sh *shard) run() {
 			sh.pass(false)
 		case <-t.C:
 			sh.pass(true)
-			if sh == sh.h.shards[0] {
-				sh.h.broadcast(&sh.h.ticked)
-			}
+		}
+		if sh == sh.h.shards[0] {
+			sh.h.broadcast()
 		}
 	}
 }
