@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -14,6 +15,10 @@ const batchMax = 64 << 10
 
 // tailMax is the most entries a shard reads from the log in one go.
 const tailMax = 1024
+
+// yieldEvery is how many subscribers a shard serves before it lets
+// other goroutines run.
+const yieldEvery = 128
 
 // peekEvery is how often a stream nothing was written to is checked for a
 // client that hung up.
@@ -154,7 +159,12 @@ func (sh *shard) pass(tick bool) {
 		sh.tail, from = sh.tail[:0], last
 	}
 	again := false
-	for _, s := range visit {
+	for i, s := range visit {
+		if i%yieldEvery == yieldEvery-1 {
+			// A long pass must not keep Publish (or a connect) waiting
+			// for a processor: let it run.
+			runtime.Gosched()
+		}
 		if s.idx < 0 {
 			continue // removed
 		}
