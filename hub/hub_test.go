@@ -548,7 +548,8 @@ func TestDisconnectAndClose(t *testing.T) {
 // once, for the race detector: publishers run until Publish reports
 // ErrClosed, and every error they see is nil or ErrClosed.
 func TestConcurrent(t *testing.T) {
-	h := New(WithReplay(50, 0), WithAutoIDs(), WithQueue(8, DropOldest), WithHeartbeat(time.Millisecond))
+	h := New(WithReplay(50, 0), WithAutoIDs(), WithQueue(8, DropOldest), WithHeartbeat(time.Millisecond),
+		WithSubscriberID(func(r *http.Request) string { return r.URL.Query().Get("id") }))
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	var pubs, readers sync.WaitGroup
@@ -556,7 +557,11 @@ func TestConcurrent(t *testing.T) {
 	for p := range 4 {
 		pubs.Go(func() {
 			for i := 0; ; i++ {
-				_, err := h.Publish(sse.Event{Data: fmt.Sprint(p, i)}, Except(fmt.Sprint(i%3)))
+				target := Except(fmt.Sprint(i % 3))
+				if i%2 == 1 {
+					target = To(fmt.Sprint(i % 3)) // targeted passes
+				}
+				_, err := h.Publish(sse.Event{Data: fmt.Sprint(p, i)}, target)
 				if err != nil {
 					if !errors.Is(err, ErrClosed) {
 						errs <- err
@@ -569,10 +574,10 @@ func TestConcurrent(t *testing.T) {
 			}
 		})
 	}
-	for range 8 {
+	for r := range 8 {
 		readers.Go(func() {
 			for range 5 {
-				resp, err := http.Get(srv.URL)
+				resp, err := http.Get(srv.URL + "?id=" + fmt.Sprint(r%4))
 				if err != nil {
 					errs <- err
 					return
@@ -582,7 +587,7 @@ func TestConcurrent(t *testing.T) {
 				}
 				resp.Body.Close()
 				h.Clients()
-				h.Disconnect("")
+				h.Disconnect(fmt.Sprint(r % 4))
 			}
 		})
 	}

@@ -136,11 +136,10 @@ func closeConn(s *subscriber, reason error) {
 		if tc, ok := s.conn.(*net.TCPConn); ok {
 			tc.SetLinger(0)
 		}
-	} else if !errors.Is(reason, ErrClientGone) && len(s.pending) == 0 {
-		var end []byte
-		if s.head != nil {
-			end = s.head
-		}
+	} else if !errors.Is(reason, ErrClientGone) && !s.broken {
+		// A response that was not begun is begun and ended: the head,
+		// then the last chunk.
+		end := s.head
 		if s.chunked {
 			end = append(end, "0\r\n\r\n"...)
 		}

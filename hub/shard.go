@@ -309,11 +309,7 @@ func (sh *shard) serve(s *subscriber, now time.Time, tick bool, first, last, fro
 		}
 	}
 	sh.body = body
-	out := sh.out[:0]
-	if s.head != nil {
-		out = append(out, s.head...)
-		s.head = nil
-	}
+	out := append(sh.out[:0], s.head...)
 	if len(body) > 0 {
 		if s.chunked {
 			out = strconv.AppendInt(out, int64(len(body)), 16)
@@ -328,9 +324,13 @@ func (sh *shard) serve(s *subscriber, now time.Time, tick bool, first, last, fro
 	h.stats.delivered.Add(uint64(n))
 	w, err := sh.io.write(s.raw, out)
 	if err != nil {
+		// Nothing written: the head, if not sent, still is to be
+		// (closeConn); something written: the stream is cut mid-frame.
+		s.broken = w > 0
 		s.end(ErrClientGone)
 		return false
 	}
+	s.head = nil // written, or pending
 	s.lastWrite = nowNs
 	if w < len(out) {
 		s.pending = append([]byte(nil), out[w:]...)
@@ -353,6 +353,7 @@ const heartbeat = ": heartbeat\n"
 // wait.
 func (sh *shard) park(s *subscriber) {
 	err := drain(s)
+	s.broken = len(s.pending) > 0 // cut mid-frame
 	s.pending = nil
 	if err != nil && !s.ended.Load() {
 		s.end(ErrClientGone)

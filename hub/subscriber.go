@@ -28,6 +28,7 @@ type subscriber struct {
 	intro     []byte   // retry and reset fields to send first
 	head      []byte   // the response head, not yet written
 	pending   []byte   // bytes not yet written: the socket was full
+	broken    bool     // the stream was cut mid-frame: nothing more may be written
 	lastWrite int64    // unix nanoseconds of the last write
 	lastPeek  int64    // unix nanoseconds of the last hang-up check
 	settled   bool     // see shard.pass
