@@ -55,6 +55,7 @@ func Refuse(status int, message string) error {
 	return &Refusal{Status: status, Message: message}
 }
 
+// Error says that the request was refused, with the status and message.
 func (r *Refusal) Error() string {
 	return "hub: refused: " + http.StatusText(r.Status) + ": " + r.Message
 }

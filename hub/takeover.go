@@ -92,10 +92,14 @@ type connWriter struct {
 	buf     []byte
 }
 
+// Header returns the headers of the response head, which FlushError
+// writes first.
 func (c *connWriter) Header() http.Header { return c.hdr }
 
+// WriteHeader does nothing: the head is that of an event stream.
 func (c *connWriter) WriteHeader(int) {}
 
+// Write buffers p until the next flush.
 func (c *connWriter) Write(p []byte) (int, error) {
 	c.buf = append(c.buf, p...)
 	return len(p), nil
