@@ -43,6 +43,9 @@ type Hub struct {
 
 	streams sync.WaitGroup // registered subscribers not yet finished
 
+	ownMu  sync.Mutex
+	ownSub map[*subscriber]struct{} // streams served by a goroutine of their own
+
 	shards     []*shard
 	startOnce  sync.Once
 	next       atomic.Uint32 // round-robin shard choice
@@ -66,7 +69,7 @@ type Hub struct {
 
 // New returns a Hub configured by opts.
 func New(opts ...Option) *Hub {
-	h := &Hub{cfg: defaults(), subs: map[*subscriber]struct{}{}, quit: make(chan struct{}), stopped: make(chan struct{})}
+	h := &Hub{cfg: defaults(), subs: map[*subscriber]struct{}{}, ownSub: map[*subscriber]struct{}{}, quit: make(chan struct{}), stopped: make(chan struct{})}
 	for _, o := range opts {
 		o(&h.cfg)
 	}
@@ -117,6 +120,24 @@ func (l listener) Lost(at uint64) {
 
 // Disconnect ends the local streams of ids.
 func (l listener) Disconnect(ids []string) { l.h.kick(ids) }
+
+// checkOwn ends as slow, under the Disconnect policy, the streams served
+// by goroutines of their own that fell off the log: one blocked in a
+// write to a client that does not read cannot see it itself. The first
+// shard calls it on its tick.
+func (h *Hub) checkOwn() {
+	if h.cfg.slow != Disconnect {
+		return
+	}
+	first, _ := h.log.Bounds()
+	h.ownMu.Lock()
+	defer h.ownMu.Unlock()
+	for s := range h.ownSub {
+		if s.at.Load()+1 < first {
+			h.slow(s, "fell off the log")
+		}
+	}
+}
 
 // broadcast wakes the goroutines waiting on changed.
 func (h *Hub) broadcast() {

@@ -402,8 +402,14 @@ func stalled(t *testing.T, url string, rcvbuf int) net.Conn {
 // reads keeps receiving every event, one by one as it is published, while
 // the stalled one's socket buffers and queue fill up.
 func TestSlowSubscriberDisconnected(t *testing.T) {
+	for _, takeover := range []bool{true, false} {
+		t.Run(fmt.Sprint("takeover=", takeover), func(t *testing.T) { testSlowSubscriberDisconnected(t, takeover) })
+	}
+}
+
+func testSlowSubscriberDisconnected(t *testing.T, takeover bool) {
 	reasons := make(chan error, 10)
-	h := New(WithSubscriberID(byHeader), WithQueue(4, Disconnect), WithOnDisconnect(func(s Subscriber, reason error) {
+	h := New(WithSubscriberID(byHeader), WithTakeover(takeover), WithQueue(4, Disconnect), WithOnDisconnect(func(s Subscriber, reason error) {
 		reasons <- fmt.Errorf("%s: %w", s.ID, reason)
 	}))
 	url := serve(t, h)
@@ -437,10 +443,16 @@ func TestSlowSubscriberDisconnected(t *testing.T) {
 // after the write timeout even when few events are published: it does not
 // fall off the log, but its socket stays full.
 func TestWriteTimeout(t *testing.T) {
+	for _, takeover := range []bool{true, false} {
+		t.Run(fmt.Sprint("takeover=", takeover), func(t *testing.T) { testWriteTimeout(t, takeover) })
+	}
+}
+
+func testWriteTimeout(t *testing.T, takeover bool) {
 	reasons := make(chan error, 10)
 	// The log holds every event published here: the subscriber does not
 	// fall off it, only its socket stays full.
-	h := New(WithSubscriberID(byHeader), WithWriteTimeout(200*time.Millisecond), WithMaxLogBytes(64<<20), WithOnDisconnect(func(s Subscriber, reason error) {
+	h := New(WithSubscriberID(byHeader), WithTakeover(takeover), WithWriteTimeout(200*time.Millisecond), WithMaxLogBytes(64<<20), WithOnDisconnect(func(s Subscriber, reason error) {
 		reasons <- reason
 	}))
 	url := serve(t, h)
@@ -479,7 +491,13 @@ func checkSlow(t *testing.T, h *Hub, r error) {
 // TestSlowSubscriberDropOldest checks the other policy: the stalled
 // subscriber stays, and once it reads again it is told of the gap.
 func TestSlowSubscriberDropOldest(t *testing.T) {
-	h := New(WithSubscriberID(byHeader), WithQueue(4, DropOldest))
+	for _, takeover := range []bool{true, false} {
+		t.Run(fmt.Sprint("takeover=", takeover), func(t *testing.T) { testSlowSubscriberDropOldest(t, takeover) })
+	}
+}
+
+func testSlowSubscriberDropOldest(t *testing.T, takeover bool) {
+	h := New(WithSubscriberID(byHeader), WithTakeover(takeover), WithQueue(4, DropOldest))
 	url := serve(t, h)
 	// The default receive buffer: a 4 KiB window drains at a few KB/s
 	// once the test reads.

@@ -103,6 +103,9 @@ func (sh *shard) run() {
 			sh.pass(false)
 		case <-t.C:
 			sh.pass(true)
+			if sh == sh.h.shards[0] {
+				sh.h.checkOwn()
+			}
 		}
 		if sh == sh.h.shards[0] {
 			sh.h.broadcast()

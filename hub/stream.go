@@ -21,6 +21,15 @@ func (h *Hub) serveStream(w http.ResponseWriter, ctx context.Context, s *subscri
 	h.listeners.Add(1)
 	defer h.listeners.Add(-1)
 	defer h.finish(s)
+	s.at.Store(s.cursor)
+	h.ownMu.Lock()
+	h.ownSub[s] = struct{}{}
+	h.ownMu.Unlock()
+	defer func() {
+		h.ownMu.Lock()
+		delete(h.ownSub, s)
+		h.ownMu.Unlock()
+	}()
 	sw, err := sse.NewStream(w)
 	if err != nil {
 		if s.end(err) && errors.Is(err, sse.ErrNoFlush) {
@@ -70,6 +79,7 @@ func (h *Hub) serveStream(w http.ResponseWriter, ctx context.Context, s *subscri
 		}
 		var n int
 		body, n = collect(s, body, ents, now, &h.stats.latency)
+		s.at.Store(s.cursor)
 		if len(body) == 0 && h.cfg.heartbeat > 0 && now.Sub(lastWrite) >= h.cfg.heartbeat {
 			body = append(body, heartbeat...)
 		}

@@ -39,8 +39,9 @@ type subscriber struct {
 	raw       syscall.RawConn
 	chunked   bool // the body is chunked (HTTP/1.1), else ends at close
 
-	parked   atomic.Bool  // the socket is full: a goroutine waits for it to drain
-	parkedAt atomic.Int64 // unix nanoseconds it was parked
+	at       atomic.Uint64 // the cursor, as a goroutine serving the stream last set it
+	parked   atomic.Bool   // the socket is full: a goroutine waits for it to drain
+	parkedAt atomic.Int64  // unix nanoseconds it was parked
 
 	endMu  sync.Mutex
 	reason error         // why it ended, once it has
