@@ -7,10 +7,11 @@ var (
 	// disconnect reason of the streams they end.
 	ErrClosed = errors.New("hub: closed")
 
-	// ErrSlow is the disconnect reason of a subscriber whose queue was full
-	// when an event was published to it, under the Disconnect policy, or
-	// whose client did not take a write within the write timeout
-	// (WithWriteTimeout), under either policy.
+	// ErrSlow is the disconnect reason of a subscriber whose client left
+	// its connection full (did not read) for the write timeout
+	// (WithWriteTimeout), under either policy, or, under the Disconnect
+	// policy, fell so far behind that the events it had not been sent
+	// left the log (WithQueue, WithMaxLogBytes).
 	ErrSlow = errors.New("hub: subscriber too slow")
 
 	// ErrKicked is the disconnect reason of a subscriber ended by
@@ -18,6 +19,7 @@ var (
 	ErrKicked = errors.New("hub: subscriber disconnected by the server")
 
 	// ErrClientGone is the disconnect reason of a subscriber whose client
-	// went away (its request's context ended) or could not be written to.
+	// went away (it closed its connection, or its request's context
+	// ended) or could not be written to.
 	ErrClientGone = errors.New("hub: client gone")
 )

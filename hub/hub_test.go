@@ -35,11 +35,17 @@ type client struct {
 // a channel until the stream ends.
 func subscribe(t *testing.T, url string, header ...string) *client {
 	t.Helper()
+	return subscribeWith(t, http.DefaultClient, url, header...)
+}
+
+// subscribeWith is subscribe with the given HTTP client.
+func subscribeWith(t *testing.T, hc *http.Client, url string, header ...string) *client {
+	t.Helper()
 	req, _ := http.NewRequest("GET", url, nil)
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,9 +115,14 @@ func (c *client) ended(t *testing.T) {
 }
 
 // serve starts h on loopback; the server and the hub close at the end.
-func serve(t *testing.T, h *Hub) string {
+// Middleware wraps the Hub's handler.
+func serve(t *testing.T, h *Hub, middleware ...func(http.Handler) http.Handler) string {
 	t.Helper()
-	srv := httptest.NewServer(h)
+	var handler http.Handler = h
+	for _, m := range middleware {
+		handler = m(handler)
+	}
+	srv := httptest.NewServer(handler)
 	t.Cleanup(func() {
 		h.Close()
 		srv.Close()
@@ -139,7 +150,7 @@ func TestBroadcast(t *testing.T) {
 	cs := []*client{subscribe(t, url), subscribe(t, url), subscribe(t, url)}
 	waitClients(t, h, 3)
 	for _, d := range []string{"a", "b\nc", "end"} {
-		if err := h.Publish(sse.Event{Type: "t", Data: d}); err != nil {
+		if _, err := h.Publish(sse.Event{Type: "t", Data: d}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -173,18 +184,34 @@ func TestTargets(t *testing.T) {
 	}
 }
 
+// TestTopics: an event with topics reaches only the subscribers of one of
+// them and those that asked for every topic; a subscriber without topics
+// gets only the events without; a client naming "*" as its topic gets
+// nothing more than a topic called "*".
 func TestTopics(t *testing.T) {
-	h := New(WithTopics(func(r *http.Request) []string { return r.URL.Query()["topic"] }))
+	h := New(WithTopics(func(r *http.Request) []string {
+		if r.URL.Query().Has("all") {
+			return AllTopics(r)
+		}
+		return r.URL.Query()["topic"]
+	}))
 	url := serve(t, h)
-	a, ab, all := subscribe(t, url+"?topic=a"), subscribe(t, url+"?topic=a&topic=b"), subscribe(t, url)
-	waitClients(t, h, 3)
+	a, ab, all := subscribe(t, url+"?topic=a"), subscribe(t, url+"?topic=a&topic=b"), subscribe(t, url+"?all")
+	none, star := subscribe(t, url), subscribe(t, url+"?topic=*")
+	waitClients(t, h, 5)
 	h.Publish(sse.Event{Data: "A"}, Topics("a"))
 	h.Publish(sse.Event{Data: "B"}, Topics("b"))
+	h.Publish(sse.Event{Data: "AB"}, Topics("a"), Topics("b"))
+	h.Publish(sse.Event{Data: "nobody"}, Topics())
+	h.Publish(sse.Event{Data: "untopical"})
 	h.Publish(sse.Event{Data: "end"})
 	for name, tc := range map[string]struct {
 		c    *client
 		want string
-	}{"a": {a, "A"}, "ab": {ab, "A|B"}, "all": {all, "A|B"}} {
+	}{
+		"a": {a, "A|AB|untopical"}, "ab": {ab, "A|B|AB|untopical"}, "all": {all, "A|B|AB|untopical"},
+		"none": {none, "untopical"}, "star": {star, "untopical"},
+	} {
 		if got := strings.Join(tc.c.datas(t), "|"); got != tc.want {
 			t.Errorf("%s got %q, want %q", name, got, tc.want)
 		}
@@ -196,16 +223,16 @@ func TestPublishJSONAndInvalid(t *testing.T) {
 	url := serve(t, h)
 	c := subscribe(t, url)
 	waitClients(t, h, 1)
-	if err := h.PublishJSON("price", map[string]float64{"AAPL": 189.5}); err != nil {
+	if _, err := h.PublishJSON("price", map[string]float64{"AAPL": 189.5}); err != nil {
 		t.Fatal(err)
 	}
 	if e := c.next(t); e.Type != "price" || e.Data != `{"AAPL":189.5}` {
 		t.Errorf("got %+v", e)
 	}
-	if err := h.Publish(sse.Event{Type: "a\nb", Data: "x"}); !errors.Is(err, sse.ErrInvalidField) {
+	if _, err := h.Publish(sse.Event{Type: "a\nb", Data: "x"}); !errors.Is(err, sse.ErrInvalidField) {
 		t.Errorf("Publish with a line break in the type: %v", err)
 	}
-	if err := h.PublishJSON("x", func() {}); err == nil {
+	if _, err := h.PublishJSON("x", func() {}); err == nil {
 		t.Error("PublishJSON of a func succeeded")
 	}
 }
@@ -299,24 +326,31 @@ func TestResetWithEmptyBuffer(t *testing.T) {
 func TestAutoIDsUnique(t *testing.T) {
 	seen := map[string]bool{}
 	for range 100 {
-		p := New(WithAutoIDs()).idPrefix
-		if seen[p] {
-			t.Fatalf("prefix %q twice", p)
+		h := New(WithAutoIDs())
+		id, err := h.Publish(sse.Event{Data: "x"})
+		if err != nil || id == "" {
+			t.Fatalf("Publish: %q, %v", id, err)
 		}
-		seen[p] = true
+		if seen[id] {
+			t.Fatalf("id %q twice", id)
+		}
+		seen[id] = true
+		h.Close()
 	}
 }
 
+// TestReplayMaxAge: an event older than the replay's age cannot be
+// resumed from.
 func TestReplayMaxAge(t *testing.T) {
-	r := replay{max: 10, maxAge: time.Minute}
+	w := NewWindow(WindowLimits{Entries: 10, Resumable: 10, Age: time.Minute})
 	now := time.Now()
-	r.add(&message{id: "old", at: now.Add(-2 * time.Minute)})
-	r.add(&message{id: "new", at: now})
-	if _, found := r.since("old", now); found {
-		t.Error("an event older than maxAge was replayed from")
+	w.Add(Entry{ID: "old", At: now.Add(-2 * time.Minute)})
+	w.Add(Entry{ID: "new", At: now})
+	if r := w.Resolve("old"); r.Res != Unknown || r.NewestID != "new" {
+		t.Errorf("Resolve(old) = %+v; want Unknown, an event older than maxAge was resumed from", r)
 	}
-	if msgs, found := r.since("new", now); !found || len(msgs) != 0 {
-		t.Errorf("since new: %d, %v", len(msgs), found)
+	if r := w.Resolve("new"); r.Res != Found || r.Pos != 2 {
+		t.Errorf("Resolve(new) = %+v", r)
 	}
 }
 
@@ -368,8 +402,14 @@ func stalled(t *testing.T, url string, rcvbuf int) net.Conn {
 // reads keeps receiving every event, one by one as it is published, while
 // the stalled one's socket buffers and queue fill up.
 func TestSlowSubscriberDisconnected(t *testing.T) {
+	for _, takeover := range []bool{true, false} {
+		t.Run(fmt.Sprint("takeover=", takeover), func(t *testing.T) { testSlowSubscriberDisconnected(t, takeover) })
+	}
+}
+
+func testSlowSubscriberDisconnected(t *testing.T, takeover bool) {
 	reasons := make(chan error, 10)
-	h := New(WithSubscriberID(byHeader), WithQueue(4, Disconnect), WithOnDisconnect(func(s Subscriber, reason error) {
+	h := New(WithSubscriberID(byHeader), WithTakeover(takeover), WithQueue(4, Disconnect), WithOnDisconnect(func(s Subscriber, reason error) {
 		reasons <- fmt.Errorf("%s: %w", s.ID, reason)
 	}))
 	url := serve(t, h)
@@ -379,7 +419,7 @@ func TestSlowSubscriberDisconnected(t *testing.T) {
 	big := strings.Repeat("x", 64<<10)
 	const n = 300 // ~19 MB: more than any socket buffers hold
 	for i := range n {
-		if err := h.Publish(sse.Event{Data: big}); err != nil {
+		if _, err := h.Publish(sse.Event{Data: big}); err != nil {
 			t.Fatal(err)
 		}
 		if e := fast.next(t); e.Data != big {
@@ -400,44 +440,64 @@ func TestSlowSubscriberDisconnected(t *testing.T) {
 }
 
 // TestWriteTimeout checks that a client that stops reading is disconnected
-// after the write timeout even when few events are published: its queue
-// never fills, but a write blocks.
+// after the write timeout even when few events are published: it does not
+// fall off the log, but its socket stays full.
 func TestWriteTimeout(t *testing.T) {
+	for _, takeover := range []bool{true, false} {
+		t.Run(fmt.Sprint("takeover=", takeover), func(t *testing.T) { testWriteTimeout(t, takeover) })
+	}
+}
+
+func testWriteTimeout(t *testing.T, takeover bool) {
 	reasons := make(chan error, 10)
-	h := New(WithSubscriberID(byHeader), WithWriteTimeout(200*time.Millisecond), WithOnDisconnect(func(s Subscriber, reason error) {
+	// The log holds every event published here: the subscriber does not
+	// fall off it, only its socket stays full.
+	h := New(WithSubscriberID(byHeader), WithTakeover(takeover), WithWriteTimeout(200*time.Millisecond), WithMaxLogBytes(64<<20), WithOnDisconnect(func(s Subscriber, reason error) {
 		reasons <- reason
 	}))
 	url := serve(t, h)
 	stalled(t, url, 4096)
 	waitClients(t, h, 1)
-	// Large events block a write once the socket buffers are full; the
-	// queue of 64 is never full.
+	// Large events fill the socket buffers.
 	big := strings.Repeat("z", 1<<20)
 	for range 40 {
 		h.Publish(sse.Event{Data: big})
 		select {
 		case r := <-reasons:
-			if !errors.Is(r, ErrSlow) {
-				t.Fatalf("reason %v, want ErrSlow", r)
-			}
+			checkSlow(t, h, r)
 			return
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
 	select {
 	case r := <-reasons:
-		if !errors.Is(r, ErrSlow) {
-			t.Fatalf("reason %v, want ErrSlow", r)
-		}
+		checkSlow(t, h, r)
 	case <-time.After(10 * time.Second):
 		t.Fatal("the stalled subscriber was not disconnected")
+	}
+}
+
+// checkSlow checks the reason and the count of slow disconnects.
+func checkSlow(t *testing.T, h *Hub, r error) {
+	t.Helper()
+	if !errors.Is(r, ErrSlow) {
+		t.Fatalf("reason %v, want ErrSlow", r)
+	}
+	if n := h.Stats().SlowDisconnects; n != 1 {
+		t.Errorf("%d slow disconnects, want 1", n)
 	}
 }
 
 // TestSlowSubscriberDropOldest checks the other policy: the stalled
 // subscriber stays, and once it reads again it is told of the gap.
 func TestSlowSubscriberDropOldest(t *testing.T) {
-	h := New(WithSubscriberID(byHeader), WithQueue(4, DropOldest))
+	for _, takeover := range []bool{true, false} {
+		t.Run(fmt.Sprint("takeover=", takeover), func(t *testing.T) { testSlowSubscriberDropOldest(t, takeover) })
+	}
+}
+
+func testSlowSubscriberDropOldest(t *testing.T, takeover bool) {
+	h := New(WithSubscriberID(byHeader), WithTakeover(takeover), WithQueue(4, DropOldest))
 	url := serve(t, h)
 	// The default receive buffer: a 4 KiB window drains at a few KB/s
 	// once the test reads.
@@ -490,7 +550,7 @@ func TestDisconnectAndClose(t *testing.T) {
 	if r := <-reasons; !errors.Is(r, ErrClosed) {
 		t.Errorf("Close reason %v", r)
 	}
-	if err := h.Publish(sse.Event{Data: "x"}); !errors.Is(err, ErrClosed) {
+	if _, err := h.Publish(sse.Event{Data: "x"}); !errors.Is(err, ErrClosed) {
 		t.Errorf("Publish after Close: %v", err)
 	}
 	// A request after Close gets no response at all, which EventSource
@@ -506,7 +566,8 @@ func TestDisconnectAndClose(t *testing.T) {
 // once, for the race detector: publishers run until Publish reports
 // ErrClosed, and every error they see is nil or ErrClosed.
 func TestConcurrent(t *testing.T) {
-	h := New(WithReplay(50, 0), WithAutoIDs(), WithQueue(8, DropOldest), WithHeartbeat(time.Millisecond))
+	h := New(WithReplay(50, 0), WithAutoIDs(), WithQueue(8, DropOldest), WithHeartbeat(time.Millisecond),
+		WithSubscriberID(func(r *http.Request) string { return r.URL.Query().Get("id") }))
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	var pubs, readers sync.WaitGroup
@@ -514,7 +575,11 @@ func TestConcurrent(t *testing.T) {
 	for p := range 4 {
 		pubs.Go(func() {
 			for i := 0; ; i++ {
-				err := h.Publish(sse.Event{Data: fmt.Sprint(p, i)}, Except(fmt.Sprint(i%3)))
+				target := Except(fmt.Sprint(i % 3))
+				if i%2 == 1 {
+					target = To(fmt.Sprint(i % 3)) // targeted passes
+				}
+				_, err := h.Publish(sse.Event{Data: fmt.Sprint(p, i)}, target)
 				if err != nil {
 					if !errors.Is(err, ErrClosed) {
 						errs <- err
@@ -527,10 +592,10 @@ func TestConcurrent(t *testing.T) {
 			}
 		})
 	}
-	for range 8 {
+	for r := range 8 {
 		readers.Go(func() {
 			for range 5 {
-				resp, err := http.Get(srv.URL)
+				resp, err := http.Get(srv.URL + "?id=" + fmt.Sprint(r%4))
 				if err != nil {
 					errs <- err
 					return
@@ -540,7 +605,7 @@ func TestConcurrent(t *testing.T) {
 				}
 				resp.Body.Close()
 				h.Clients()
-				h.Disconnect("")
+				h.Disconnect(fmt.Sprint(r % 4))
 			}
 		})
 	}
@@ -578,14 +643,14 @@ func TestEphemeral(t *testing.T) {
 	c := subscribe(t, url)
 	waitClients(t, h, 1)
 	h.Publish(sse.Event{Data: "kept"})
-	if err := h.PublishJSON("presence", []string{"ann"}, Ephemeral()); err != nil {
+	if _, err := h.PublishJSON("presence", []string{"ann"}, Ephemeral()); err != nil {
 		t.Fatal(err)
 	}
 	kept, presence := c.next(t), c.next(t)
 	if presence.Type != "presence" || presence.Data != `["ann"]` || presence.ID != kept.ID {
 		t.Errorf("ephemeral event %+v after %+v: want no id of its own", presence, kept)
 	}
-	if err := h.Publish(sse.Event{ID: "x", Data: "y"}, Ephemeral()); !errors.Is(err, sse.ErrInvalidField) {
+	if _, err := h.Publish(sse.Event{ID: "x", Data: "y"}, Ephemeral()); !errors.Is(err, sse.ErrInvalidField) {
 		t.Errorf("Ephemeral event with an id: %v", err)
 	}
 	h.Publish(sse.Event{Data: "end"})
