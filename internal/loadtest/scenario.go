@@ -138,7 +138,7 @@ type MetricReporter interface {
 
 // Report reports r as benchmark metrics, in units benchstat can compare:
 // pub/s, deliv/s, lost, dup, ooo, misdeliv, p50-ms, p99-ms, max-ms,
-// deliv/cpu-s, cpu-s, cpu-us/pub, B/sub, goroutines/sub, cut, slow-cut,
+// deliv/cpu-s, cpu-s, client-cpu-s, cpu-us/pub, B/sub, goroutines/sub, cut, slow-cut,
 // unfinished and, with a stalled client, stalled-cut and stalled-cut-ms;
 // idle, hb/sub. It suppresses ns/op, which means nothing here.
 func (r Result) Report(b MetricReporter) {
@@ -160,6 +160,7 @@ func (r Result) Report(b MetricReporter) {
 		b.ReportMetric(float64(r.Heartbeats)/float64(max(r.Scenario.Subscribers, 1)), "hb/sub")
 	}
 	b.ReportMetric(r.ServerCPU, "cpu-s")
+	b.ReportMetric(r.ClientCPU, "client-cpu-s")
 	b.ReportMetric(r.HeapStackPerSub, "B/sub")
 	b.ReportMetric(r.GoroutinesPerSub, "goroutines/sub")
 	b.ReportMetric(float64(r.Cut), "cut")
