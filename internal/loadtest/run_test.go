@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -137,4 +138,16 @@ func TestRunReportsFailures(t *testing.T) {
 	if _, err := Run("plain", Scenario{}); err == nil {
 		t.Error("Run with an empty scenario: no error")
 	}
+}
+
+// Run measures a server registered with Main; here the test server
+// "plain", 100 subscribers offered 50 publishes a second for 2 s.
+func ExampleRun() {
+	r, err := Run("plain", Scenario{Subscribers: 100, Rate: 50, Duration: 2 * time.Second, WriteTimeout: time.Second})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%.0f publishes/s, %d lost, p99 %v, %.0f events per server CPU-second\n",
+		r.PublishesPerSec(), r.Lost, r.P99, r.DeliveredPerCPUSecond())
 }
