@@ -168,8 +168,12 @@ func (f *fleet) run() (fleetReport, error) {
 	var e endInfo
 	select {
 	case e = <-f.endInfo:
-	case <-f.stop:
-		return fleetReport{}, fmt.Errorf("stopped before the server said what it published")
+	default:
+		select {
+		case e = <-f.endInfo:
+		case <-f.stop:
+			return fleetReport{}, fmt.Errorf("stopped before the server said what it published")
+		}
 	}
 	return f.report(e, cpuSeconds()-cpu0), nil
 }
