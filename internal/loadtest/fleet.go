@@ -246,33 +246,37 @@ func dialReader(addr string, i int) (*reader, error) {
 // read reads r's stream until its "end" event, or until it ends.
 func (f *fleet) read(r *reader) {
 	defer r.conn.Close()
-	counted := false
-	seen := func() {
-		if !counted {
-			counted = true
+	// The reader has arrived once it has received an event, or its stream
+	// has ended: then it was cut, which the run measures, as it would a
+	// cut later on.
+	arrived := false
+	arrive := func() {
+		if !arrived {
+			arrived = true
 			if f.first.Add(1) == int64(len(f.readers)) {
 				emit("ready")
 			}
 		}
 	}
+	defer arrive()
 	resp, err := http.ReadResponse(bufio.NewReaderSize(r.conn, 4096), r.req)
 	if err != nil {
 		r.err = err
-		f.failEarly(r, counted)
 		return
 	}
 	// Not resp.Body.Close: it would read the rest of the stream; closing
 	// the connection ends it.
 	if resp.StatusCode != http.StatusOK {
+		// A refusal: nothing can be measured.
 		r.err = fmt.Errorf("status %s", resp.Status)
-		f.failEarly(r, counted)
+		f.failOnce.Do(func() { emit("fail reader %s: %v", r.id, r.err) })
 		return
 	}
 	sc := sse.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 4096), sse.DefaultMaxSize)
 	sc.OnComment(func([]byte) { r.comment++ })
 	for sc.Next() {
-		seen()
+		arrive()
 		switch string(sc.Type()) {
 		case "warm":
 			continue
@@ -291,17 +295,6 @@ func (f *fleet) read(r *reader) {
 		r.last = now
 	}
 	r.err = sc.Err()
-	f.failEarly(r, counted)
-}
-
-// failEarly tells the server when a reader fails before the fleet is
-// ready: the run cannot start.
-func (f *fleet) failEarly(r *reader, counted bool) {
-	if !counted && !f.stopping.Load() {
-		f.failOnce.Do(func() {
-			emit("fail reader %s ended before its first event: %v", r.id, r.err)
-		})
-	}
 }
 
 // parseStamp reads "<number> <unix ns> …", the data of a measured event.

@@ -126,6 +126,18 @@ func TestRunHog(t *testing.T) {
 	}
 }
 
+func TestRunCountsCutReaders(t *testing.T) {
+	// A reader cut before its first event is measured, not fatal.
+	sc := small()
+	r := run(t, "cutting", sc)
+	if r.Cut != 1 || r.Lost != r.Published || r.Published == 0 {
+		t.Errorf("cut %d, lost %d of %d published: want c1 cut, and every event lost to it", r.Cut, r.Lost, r.Published)
+	}
+	if want := r.Published * int64(sc.Subscribers-1); r.Delivered != want {
+		t.Errorf("delivered %d, want %d to the others", r.Delivered, want)
+	}
+}
+
 func TestRunReportsFailures(t *testing.T) {
 	_, err := Run("failing", small())
 	if err == nil || !strings.Contains(err.Error(), "503") {

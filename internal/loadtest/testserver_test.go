@@ -34,6 +34,8 @@ func init() {
 		},
 		// leak sends events meant for c0 to c1 as well.
 		"leak": func(c ServerConfig) Server { s := newTestServer(c, nil); s.leakTo = "c1"; return s },
+		// cutting ends c1's stream right after its headers.
+		"cutting": func(c ServerConfig) Server { s := newTestServer(c, nil); s.cut = "c1"; return s },
 		// failing ends the fleet's streams before their first event.
 		"failing": func(c ServerConfig) Server { s := newTestServer(c, nil); s.refuse = true; return s },
 	})
@@ -55,6 +57,7 @@ type testServer struct {
 	copies func(id string, n int64) int // how many times event n goes to id; nil: once
 	leakTo string
 	refuse bool
+	cut    string
 
 	mu     sync.Mutex
 	subs   map[*testSub]struct{}
@@ -87,7 +90,7 @@ func (s *testServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	rc := http.NewResponseController(w)
 	w.WriteHeader(http.StatusOK)
-	if rc.Flush() != nil {
+	if rc.Flush() != nil || sub.id == s.cut {
 		return
 	}
 	var beat <-chan time.Time
