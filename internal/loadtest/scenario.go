@@ -88,7 +88,7 @@ type Result struct {
 	Duplicated     int64   // events received again
 	OutOfOrder     int64   // events received after a later one
 	Misdelivered   int64   // events received by a reader they were not for
-	Heartbeats     int64   // comments received, summed over readers
+	Heartbeats     int64   // comments received, summed over readers, from connecting to the end
 
 	P50, P99, Max time.Duration // publish→receive latency
 
@@ -140,7 +140,8 @@ type MetricReporter interface {
 // pub/s, deliv/s, lost, dup, ooo, misdeliv, p50-ms, p99-ms, max-ms,
 // deliv/cpu-s, cpu-s, client-cpu-s, cpu-us/pub, B/sub, goroutines/sub, cut, slow-cut,
 // unfinished and, with a stalled client, stalled-cut and stalled-cut-ms;
-// idle, hb/sub. It suppresses ns/op, which means nothing here.
+// idle, hb/sub (comments per reader over its whole stream, warm-up
+// included: a check that heartbeats flow, not a rate). It suppresses ns/op, which means nothing here.
 func (r Result) Report(b MetricReporter) {
 	ms := func(d time.Duration) float64 { return float64(d) / 1e6 }
 	b.ReportMetric(0, "ns/op")
