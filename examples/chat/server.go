@@ -149,7 +149,8 @@ func (s *server) Shutdown(ctx context.Context) error {
 // publish publishes v as JSON in an event of type typ: the one call the
 // chat room makes to publish.
 func (s *server) publish(typ string, v any, targets ...hub.Target) error {
-	return s.hub.PublishJSON(typ, v, targets...)
+	_, err := s.hub.PublishJSON(typ, v, targets...)
+	return err
 }
 
 // indexCSP allows the page its own inline script and style, by their
