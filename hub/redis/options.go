@@ -16,7 +16,6 @@ type config struct {
 	ttl         time.Duration
 	replicas    int
 	waitTimeout time.Duration
-	aheadWait   time.Duration
 	block       time.Duration
 	checkEvery  time.Duration
 }
