@@ -139,7 +139,7 @@ func TestBroadcast(t *testing.T) {
 	cs := []*client{subscribe(t, url), subscribe(t, url), subscribe(t, url)}
 	waitClients(t, h, 3)
 	for _, d := range []string{"a", "b\nc", "end"} {
-		if err := h.Publish(sse.Event{Type: "t", Data: d}); err != nil {
+		if _, err := h.Publish(sse.Event{Type: "t", Data: d}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -173,18 +173,34 @@ func TestTargets(t *testing.T) {
 	}
 }
 
+// TestTopics: an event with topics reaches only the subscribers of one of
+// them and those that asked for every topic; a subscriber without topics
+// gets only the events without; a client naming "*" as its topic gets
+// nothing more than a topic called "*".
 func TestTopics(t *testing.T) {
-	h := New(WithTopics(func(r *http.Request) []string { return r.URL.Query()["topic"] }))
+	h := New(WithTopics(func(r *http.Request) []string {
+		if r.URL.Query().Has("all") {
+			return AllTopics(r)
+		}
+		return r.URL.Query()["topic"]
+	}))
 	url := serve(t, h)
-	a, ab, all := subscribe(t, url+"?topic=a"), subscribe(t, url+"?topic=a&topic=b"), subscribe(t, url)
-	waitClients(t, h, 3)
+	a, ab, all := subscribe(t, url+"?topic=a"), subscribe(t, url+"?topic=a&topic=b"), subscribe(t, url+"?all")
+	none, star := subscribe(t, url), subscribe(t, url+"?topic=*")
+	waitClients(t, h, 5)
 	h.Publish(sse.Event{Data: "A"}, Topics("a"))
 	h.Publish(sse.Event{Data: "B"}, Topics("b"))
+	h.Publish(sse.Event{Data: "AB"}, Topics("a"), Topics("b"))
+	h.Publish(sse.Event{Data: "nobody"}, Topics())
+	h.Publish(sse.Event{Data: "untopical"})
 	h.Publish(sse.Event{Data: "end"})
 	for name, tc := range map[string]struct {
 		c    *client
 		want string
-	}{"a": {a, "A"}, "ab": {ab, "A|B"}, "all": {all, "A|B"}} {
+	}{
+		"a": {a, "A|AB|untopical"}, "ab": {ab, "A|B|AB|untopical"}, "all": {all, "A|B|AB|untopical"},
+		"none": {none, "untopical"}, "star": {star, "untopical"},
+	} {
 		if got := strings.Join(tc.c.datas(t), "|"); got != tc.want {
 			t.Errorf("%s got %q, want %q", name, got, tc.want)
 		}
@@ -196,16 +212,16 @@ func TestPublishJSONAndInvalid(t *testing.T) {
 	url := serve(t, h)
 	c := subscribe(t, url)
 	waitClients(t, h, 1)
-	if err := h.PublishJSON("price", map[string]float64{"AAPL": 189.5}); err != nil {
+	if _, err := h.PublishJSON("price", map[string]float64{"AAPL": 189.5}); err != nil {
 		t.Fatal(err)
 	}
 	if e := c.next(t); e.Type != "price" || e.Data != `{"AAPL":189.5}` {
 		t.Errorf("got %+v", e)
 	}
-	if err := h.Publish(sse.Event{Type: "a\nb", Data: "x"}); !errors.Is(err, sse.ErrInvalidField) {
+	if _, err := h.Publish(sse.Event{Type: "a\nb", Data: "x"}); !errors.Is(err, sse.ErrInvalidField) {
 		t.Errorf("Publish with a line break in the type: %v", err)
 	}
-	if err := h.PublishJSON("x", func() {}); err == nil {
+	if _, err := h.PublishJSON("x", func() {}); err == nil {
 		t.Error("PublishJSON of a func succeeded")
 	}
 }
@@ -299,24 +315,31 @@ func TestResetWithEmptyBuffer(t *testing.T) {
 func TestAutoIDsUnique(t *testing.T) {
 	seen := map[string]bool{}
 	for range 100 {
-		p := New(WithAutoIDs()).idPrefix
-		if seen[p] {
-			t.Fatalf("prefix %q twice", p)
+		h := New(WithAutoIDs())
+		id, err := h.Publish(sse.Event{Data: "x"})
+		if err != nil || id == "" {
+			t.Fatalf("Publish: %q, %v", id, err)
 		}
-		seen[p] = true
+		if seen[id] {
+			t.Fatalf("id %q twice", id)
+		}
+		seen[id] = true
+		h.Close()
 	}
 }
 
+// TestReplayMaxAge: an event older than the replay's age cannot be
+// resumed from.
 func TestReplayMaxAge(t *testing.T) {
-	r := replay{max: 10, maxAge: time.Minute}
+	w := NewWindow(WindowLimits{Entries: 10, Resumable: 10, Age: time.Minute})
 	now := time.Now()
-	r.add(&message{id: "old", at: now.Add(-2 * time.Minute)})
-	r.add(&message{id: "new", at: now})
-	if _, found := r.since("old", now); found {
-		t.Error("an event older than maxAge was replayed from")
+	w.Add(Entry{ID: "old", At: now.Add(-2 * time.Minute)})
+	w.Add(Entry{ID: "new", At: now})
+	if r := w.Resolve("old"); r.Res != Unknown || r.NewestID != "new" {
+		t.Errorf("Resolve(old) = %+v; want Unknown, an event older than maxAge was resumed from", r)
 	}
-	if msgs, found := r.since("new", now); !found || len(msgs) != 0 {
-		t.Errorf("since new: %d, %v", len(msgs), found)
+	if r := w.Resolve("new"); r.Res != Found || r.Pos != 2 {
+		t.Errorf("Resolve(new) = %+v", r)
 	}
 }
 
@@ -379,7 +402,7 @@ func TestSlowSubscriberDisconnected(t *testing.T) {
 	big := strings.Repeat("x", 64<<10)
 	const n = 300 // ~19 MB: more than any socket buffers hold
 	for i := range n {
-		if err := h.Publish(sse.Event{Data: big}); err != nil {
+		if _, err := h.Publish(sse.Event{Data: big}); err != nil {
 			t.Fatal(err)
 		}
 		if e := fast.next(t); e.Data != big {
@@ -490,7 +513,7 @@ func TestDisconnectAndClose(t *testing.T) {
 	if r := <-reasons; !errors.Is(r, ErrClosed) {
 		t.Errorf("Close reason %v", r)
 	}
-	if err := h.Publish(sse.Event{Data: "x"}); !errors.Is(err, ErrClosed) {
+	if _, err := h.Publish(sse.Event{Data: "x"}); !errors.Is(err, ErrClosed) {
 		t.Errorf("Publish after Close: %v", err)
 	}
 	// A request after Close gets no response at all, which EventSource
@@ -514,7 +537,7 @@ func TestConcurrent(t *testing.T) {
 	for p := range 4 {
 		pubs.Go(func() {
 			for i := 0; ; i++ {
-				err := h.Publish(sse.Event{Data: fmt.Sprint(p, i)}, Except(fmt.Sprint(i%3)))
+				_, err := h.Publish(sse.Event{Data: fmt.Sprint(p, i)}, Except(fmt.Sprint(i%3)))
 				if err != nil {
 					if !errors.Is(err, ErrClosed) {
 						errs <- err
@@ -578,14 +601,14 @@ func TestEphemeral(t *testing.T) {
 	c := subscribe(t, url)
 	waitClients(t, h, 1)
 	h.Publish(sse.Event{Data: "kept"})
-	if err := h.PublishJSON("presence", []string{"ann"}, Ephemeral()); err != nil {
+	if _, err := h.PublishJSON("presence", []string{"ann"}, Ephemeral()); err != nil {
 		t.Fatal(err)
 	}
 	kept, presence := c.next(t), c.next(t)
 	if presence.Type != "presence" || presence.Data != `["ann"]` || presence.ID != kept.ID {
 		t.Errorf("ephemeral event %+v after %+v: want no id of its own", presence, kept)
 	}
-	if err := h.Publish(sse.Event{ID: "x", Data: "y"}, Ephemeral()); !errors.Is(err, sse.ErrInvalidField) {
+	if _, err := h.Publish(sse.Event{ID: "x", Data: "y"}, Ephemeral()); !errors.Is(err, sse.ErrInvalidField) {
 		t.Errorf("Ephemeral event with an id: %v", err)
 	}
 	h.Publish(sse.Event{Data: "end"})

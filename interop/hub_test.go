@@ -278,19 +278,22 @@ func (rig *hubRig) waitConnect(t *testing.T, lastID string) {
 
 // publish publishes an event for each of data, without an id (the hub
 // gives them theirs), and returns them as a client must receive them: as
-// the witness received them.
+// the witness received them, with the ids Publish returned.
 func (rig *hubRig) publish(t *testing.T, data ...string) []received {
 	t.Helper()
+	var ids []string
 	for _, d := range data {
-		if err := rig.hub.Publish(sse.Event{Data: d}); err != nil {
+		id, err := rig.hub.Publish(sse.Event{Data: d})
+		if err != nil {
 			t.Fatal(err)
 		}
+		ids = append(ids, id)
 	}
 	var out []received
 	for i, d := range data {
 		ev := await(t, rig.witness, "witness event")
-		if ev.Data != d || ev.ID == "" {
-			t.Fatalf("witness got %+q for published event %d (data %q): want that data and an auto id", ev, i, d)
+		if ev.Data != d || ev.ID == "" || ev.ID != ids[i] {
+			t.Fatalf("witness got %+q for published event %d (data %q, id %q): want that data and the auto id Publish returned", ev, i, d, ids[i])
 		}
 		out = append(out, received{Type: ev.Type, ID: ev.ID, Data: ev.Data})
 	}
