@@ -47,9 +47,12 @@ type Log struct {
 	applied    uint64 // the offset applied last
 	appended   uint64 // the offset of this instance's last append, in epoch appendedIn
 	appendedIn string
-	pending    []pending // ephemeral entries waiting for the tail
+	pending    []pending           // ephemeral entries waiting for the tail
+	current    string              // the epoch the tail follows (its last check)
+	notCurrent map[string]struct{} // epochs known not to be Redis's current one
+	asked      map[string]struct{} // epochs Resolve asked the tail about
 	healthErr  error
-	checked    bool // the tail checked Redis once
+	reached    bool // the tail checked Redis once
 	subscribed bool // the bus is subscribed
 	closed     bool
 }
@@ -114,6 +117,9 @@ func NewWithOptions(ro *goredis.Options, opts ...Option) (*Log, error) {
 		win:    hub.NewWindow(cfg.window),
 		origin: newEpoch(),
 		ready:  make(chan struct{}),
+
+		notCurrent: map[string]struct{}{},
+		asked:      map[string]struct{}{},
 	}
 	window := uint64(cfg.window.Entries)
 	if window == 0 {
@@ -126,6 +132,7 @@ func NewWithOptions(ro *goredis.Options, opts ...Option) (*Log, error) {
 		block:      cfg.block,
 		batch:      512,
 		checkEvery: cfg.checkEvery,
+		poke:       make(chan struct{}, 1),
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	l.cancel = cancel
@@ -166,7 +173,7 @@ func (l *Log) Healthy() error {
 		return hub.ErrClosed
 	case l.healthErr != nil:
 		return l.healthErr
-	case !l.checked:
+	case !l.reached:
 		return fmt.Errorf("%w: not reached yet", ErrUnavailable)
 	}
 	return nil
@@ -288,16 +295,51 @@ func (l *Log) Resolve(id string) hub.Resolved {
 	// Read the applied offset before the window: an entry applied in
 	// between is then found, never taken for unknown.
 	l.mu.Lock()
-	epoch, applied, checked := l.epoch, l.applied, l.checked
+	epoch, applied, checked := l.epoch, l.applied, l.reached
 	l.mu.Unlock()
 	r := l.win.Resolve(id)
 	if r.Res == hub.Found {
 		return r
 	}
-	if ep, off, ok := parseID(id); ok && (!checked || (ep == epoch && off > applied)) {
+	ep, off, ok := parseID(id)
+	if !ok {
+		return r
+	}
+	if !checked || (ep == epoch && off > applied) {
 		return hub.Resolved{Res: hub.Ahead, Pos: r.Pos}
 	}
-	return r
+	if ep == epoch {
+		return r
+	}
+	// Another epoch: an old one (Unknown), or a new one this instance's
+	// tail has not seen yet (Ahead). Ask the tail to look at once, and
+	// wait for its answer.
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ep == l.current && ep != l.epoch {
+		return hub.Resolved{Res: hub.Ahead, Pos: r.Pos}
+	}
+	if _, old := l.notCurrent[ep]; old {
+		return r
+	}
+	l.asked[ep] = struct{}{}
+	select {
+	case l.tail.poke <- struct{}{}:
+	default:
+	}
+	return hub.Resolved{Res: hub.Ahead, Pos: r.Pos}
+}
+
+// maxEpochs bounds the epochs a Log remembers as not current.
+const maxEpochs = 1000
+
+// notCurrentLocked records that epoch is not Redis's current one. l.mu is
+// held.
+func (l *Log) notCurrentLocked(epoch string) {
+	if len(l.notCurrent) >= maxEpochs {
+		clear(l.notCurrent)
+	}
+	l.notCurrent[epoch] = struct{}{}
 }
 
 // Disconnect tells this instance's Listener at once, then the other
@@ -347,7 +389,7 @@ func (l *Log) busSubscribed() {
 // signalReady closes l.ready once the tail has checked Redis and the bus
 // is subscribed. l.mu is held.
 func (l *Log) signalReady() {
-	if l.checked && l.subscribed {
+	if l.reached && l.subscribed {
 		select {
 		case <-l.ready:
 		default:
@@ -409,6 +451,9 @@ func (s *logSink) apply(recs []record) {
 func (s *logSink) lost(reason string) {
 	l := (*Log)(s)
 	l.mu.Lock()
+	if l.epoch != "" {
+		l.notCurrentLocked(l.epoch)
+	}
 	l.win.Clear()
 	l.epoch, l.applied = "", 0
 	_, last := l.win.Bounds()
@@ -423,14 +468,33 @@ func (s *logSink) health(err error) {
 	l := (*Log)(s)
 	l.mu.Lock()
 	l.healthErr = err
-	if err == nil && !l.checked {
-		l.checked = true
+	if err == nil && !l.reached {
+		l.reached = true
 		l.signalReady()
 	}
 	added := l.flushPending(time.Now())
 	listener := l.listener
 	l.mu.Unlock()
 	if added && listener != nil {
+		listener.Appended()
+	}
+}
+
+func (s *logSink) checked(current string) {
+	l := (*Log)(s)
+	l.mu.Lock()
+	l.current = current
+	answered := len(l.asked) > 0
+	for ep := range l.asked {
+		if ep != current {
+			l.notCurrentLocked(ep)
+		}
+	}
+	clear(l.asked)
+	listener := l.listener
+	l.mu.Unlock()
+	if answered && listener != nil {
+		// Wake the requests waiting in Resolve.
 		listener.Appended()
 	}
 }

@@ -45,7 +45,7 @@ func newEpoch() string {
 // did.
 func (s *store) appendEntry(ctx context.Context, payload []byte) (epoch string, off uint64, err error) {
 	keys := []string{s.keys.meta, s.keys.log}
-	args := []any{newEpoch(), s.maxLen, s.ttl.Milliseconds(), payload}
+	args := []any{newEpoch(), s.maxLen, s.ttl.Milliseconds(), payload, newEpoch()}
 	res, acked, err := s.runAppend(ctx, keys, args, false)
 	if err != nil && goredis.HasErrorPrefix(err, "NOSCRIPT") {
 		// Not run: load it and run it again.
@@ -114,15 +114,18 @@ type state struct {
 	epoch string // "" when nothing is stored
 	top   uint64 // the last offset assigned
 	first uint64 // the offset of the first entry in the stream; 0 when empty
+	nonce string // the nonce of the entry at the position asked about, "" if none
 }
 
-func (s *store) state(ctx context.Context) (state, error) {
-	res, err := stateScript.Run(ctx, s.rdb, []string{s.keys.meta, s.keys.log}).Result()
+// state reads the state of the hub name, and the nonce of the entry at
+// offset pos.
+func (s *store) state(ctx context.Context, pos uint64) (state, error) {
+	res, err := stateScript.Run(ctx, s.rdb, []string{s.keys.meta, s.keys.log}, pos).Result()
 	if err != nil {
 		return state{}, classify(err)
 	}
 	a, ok := res.([]any)
-	if !ok || len(a) != 3 {
+	if !ok || len(a) != 4 {
 		return state{}, fmt.Errorf("hub/redis: state script returned %v", res)
 	}
 	var st state
@@ -133,13 +136,15 @@ func (s *store) state(ctx context.Context) (state, error) {
 	if id, ok := a[2].(string); ok {
 		st.first, _ = parseEntryID(id)
 	}
+	st.nonce, _ = a[3].(string)
 	return st, nil
 }
 
-// fence starts a new epoch if the stored one is still epoch and behind
-// pos (see fenceScript), and returns the epoch stored afterwards.
-func (s *store) fence(ctx context.Context, epoch string, pos uint64) (string, error) {
-	res, err := fenceScript.Run(ctx, s.rdb, []string{s.keys.meta, s.keys.log}, epoch, pos, newEpoch()).Result()
+// fence starts a new epoch if the stored one is still epoch and no longer
+// holds the entry with nonce at pos (see fenceScript), and returns the
+// epoch stored afterwards.
+func (s *store) fence(ctx context.Context, epoch string, pos uint64, nonce string) (string, error) {
+	res, err := fenceScript.Run(ctx, s.rdb, []string{s.keys.meta, s.keys.log}, epoch, pos, nonce, newEpoch()).Result()
 	if err != nil && !errors.Is(err, goredis.Nil) {
 		return "", classify(err)
 	}

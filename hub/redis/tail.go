@@ -30,6 +30,9 @@ type sink interface {
 	// health reports whether the last round trip to Redis succeeded (nil)
 	// or why it failed.
 	health(err error)
+	// checked reports the epoch the tail follows after a check of
+	// Redis's state ("" when Redis holds none).
+	checked(epoch string)
 }
 
 // tail follows the stream of one hub name from the position it has
@@ -48,9 +51,11 @@ type tail struct {
 	block      time.Duration // XREAD BLOCK
 	batch      int64         // XREAD COUNT
 	checkEvery time.Duration
+	poke       chan struct{} // a value asks for a check before the next read
 
 	epoch string // "" until an epoch is adopted, and after a loss
 	pos   uint64 // the offset applied last
+	nonce string // the nonce of the entry at pos ("" when none was read)
 }
 
 // run tails until ctx is done.
@@ -64,6 +69,11 @@ func (t *tail) run(ctx context.Context) {
 	check := true
 	var checked time.Time
 	for ctx.Err() == nil {
+		select {
+		case <-t.poke:
+			check = true
+		default:
+		}
 		if check || time.Since(checked) >= t.checkEvery {
 			if err := t.check(ctx); err != nil {
 				failed(err)
@@ -71,6 +81,7 @@ func (t *tail) run(ctx context.Context) {
 			}
 			check, checked = false, time.Now()
 			t.sink.health(nil)
+			t.sink.checked(t.epoch)
 		}
 		res, err := t.st.rdb.XRead(ctx, &goredis.XReadArgs{
 			Streams: []string{t.st.keys.log, formatStreamID(t.pos)},
@@ -107,6 +118,7 @@ func (t *tail) take(msgs []goredis.XMessage) bool {
 		}
 		epoch, _ := m.Values["e"].(string)
 		payload, _ := m.Values["p"].(string)
+		nonce, _ := m.Values["n"].(string)
 		if t.epoch == "" {
 			// Nothing adopted (the first entries ever, or the first
 			// after a loss, which was reported): these start the history.
@@ -120,7 +132,7 @@ func (t *tail) take(msgs []goredis.XMessage) bool {
 			break
 		}
 		recs = append(recs, record{epoch: epoch, off: off, payload: []byte(payload)})
-		t.pos = off
+		t.pos, t.nonce = off, nonce
 	}
 	if len(recs) > 0 {
 		t.sink.apply(recs)
@@ -131,7 +143,7 @@ func (t *tail) take(msgs []goredis.XMessage) bool {
 // check compares the tail's epoch and position with Redis's state, and
 // adopts Redis's epoch when the tail has none.
 func (t *tail) check(ctx context.Context) error {
-	st, err := t.st.state(ctx)
+	st, err := t.st.state(ctx, t.pos)
 	if err != nil {
 		return err
 	}
@@ -145,14 +157,14 @@ func (t *tail) check(ctx context.Context) error {
 	case st.epoch != t.epoch:
 		t.loss("Redis holds another epoch")
 		t.adopt(st)
-	case st.top < t.pos:
-		// Redis rolled back below what we applied: fence it into a new
-		// epoch, so that no instance takes the rolled-back ids for new
-		// entries; adopt it at the next check.
-		if _, err := t.st.fence(ctx, t.epoch, t.pos); err != nil {
+	case st.top < t.pos || (t.nonce != "" && st.nonce != "" && st.nonce != t.nonce):
+		// Redis rolled back below what we applied, or replaced it: fence
+		// it into a new epoch, so that no instance takes the rolled-back
+		// ids for new entries; adopt it at the next check.
+		if _, err := t.st.fence(ctx, t.epoch, t.pos, t.nonce); err != nil {
 			return err
 		}
-		t.loss("Redis's top is below the position applied (a failover lost entries)")
+		t.loss("Redis no longer holds the entries applied (a failover lost them)")
 		return t.check(ctx)
 	}
 	return nil
@@ -161,7 +173,7 @@ func (t *tail) check(ctx context.Context) error {
 // adopt starts following st's epoch: from its first entry, or from the
 // last window entries.
 func (t *tail) adopt(st state) {
-	t.epoch = st.epoch
+	t.epoch, t.nonce = st.epoch, ""
 	t.pos = 0
 	if st.first > 0 {
 		t.pos = st.first - 1
@@ -172,7 +184,7 @@ func (t *tail) adopt(st state) {
 }
 
 func (t *tail) loss(reason string) {
-	t.epoch, t.pos = "", 0
+	t.epoch, t.pos, t.nonce = "", 0, ""
 	t.sink.lost(reason)
 }
 
