@@ -49,6 +49,7 @@ var commands = []command{
 	{name: "cat", short: "print the events of a stream (a file, a URL, or - for standard input)", run: runCat},
 	{name: "record", short: "copy a stream's raw bytes (from a URL, or - for standard input)", run: runRecord},
 	{name: "serve", short: "serve a recorded stream as a live SSE endpoint, with a page to watch it", run: runServe},
+	{name: "hub", short: "run a standalone SSE hub: subscribe at /events, publish with POST /publish", run: runHub},
 }
 
 func main() {
