@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"os/signal"
 	"slices"
@@ -20,13 +21,28 @@ import (
 
 	"github.com/fastsse/sse"
 	"github.com/fastsse/sse/hub"
+	"github.com/fastsse/sse/hub/redis"
 )
 
-const hubUsage = `usage: sse hub [--addr 127.0.0.1:8080] [--publish-token TOKEN] [--replay N]
-               [--topics-from-query] [--ids-from-query] [--open-publish]
+const hubUsage = `usage: sse hub [--addr 127.0.0.1:8080] [--redis URL] [--name NAME] [--replay N]
+               [--publish-token TOKEN] [--topics-from-query] [--ids-from-query]
+               [--open-publish]
 
 sse hub runs a standalone SSE hub: clients subscribe with EventSource,
 publishers POST events, and every subscriber gets them.
+
+Without --redis the hub keeps its events in memory. With --redis, every
+sse hub given the same Redis and --name shares one ordered log (a Redis
+Stream): an event published on any of them reaches the subscribers of all,
+with the same id, and a client that reconnects to another instance resumes
+there. Run several behind a load balancer:
+
+	sse hub --addr :8081 --redis redis://10.0.0.5:6379 --name chat
+	sse hub --addr :8082 --redis redis://10.0.0.5:6379 --name chat
+
+While Redis is unreachable, publishing answers 503, /healthz answers 503,
+open streams stay up (heartbeats), and the hub reconnects by itself; if
+Redis lost its data meanwhile, every subscriber is sent one "reset" event.
 
 	GET  /events    the stream; a client that reconnects with Last-Event-ID
 	                resumes after it (the last --replay events), or gets one
@@ -88,6 +104,8 @@ func runHub(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	topics := flags.Bool("topics-from-query", false, "subscribers choose topics with ?topic=NAME")
 	ids := flags.Bool("ids-from-query", false, "a subscriber's id (for \"to\") is ?id=NAME, unauthenticated")
 	heartbeat := flags.Duration("heartbeat", 15*time.Second, "send a comment after `D` of silence")
+	redisURL := flags.String("redis", "", "share the log with other instances on the Redis at `URL` (redis://[user:password@]host:port[/db])")
+	name := flags.String("name", "sse", "the hub `NAME` instances on one Redis share")
 	pos, err := parseFlags(flags, args)
 	if err != nil {
 		return flagExit(err)
@@ -109,18 +127,30 @@ func runHub(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	}
 
 	opts := []hub.Option{hub.WithAutoIDs(), hub.WithHeartbeat(*heartbeat), hub.WithReplay(*replay, 0)}
+	engine := "in memory"
+	var healthy func() error
+	if *redisURL != "" {
+		l, err := openRedisLog(ctx, *redisURL, *name, *replay, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "sse hub: %v\n", err)
+			return exitUsage
+		}
+		defer l.Close()
+		opts = append(opts, hub.WithLog(l))
+		healthy = l.Healthy
+		engine = fmt.Sprintf("log %q on Redis %s", *name, redactURL(*redisURL))
+	}
 	if *topics {
 		opts = append(opts, hub.WithTopics(topicsFromQuery))
 	}
 	if *ids {
 		opts = append(opts, hub.WithSubscriberID(func(r *http.Request) string { return r.URL.Query().Get("id") }))
 	}
-	hs := &hubServer{hub: hub.New(opts...), topics: *topics, ids: *ids, stderr: stderr}
+	hs := &hubServer{hub: hub.New(opts...), healthy: healthy, topics: *topics, ids: *ids, stderr: stderr}
 	if *token != "" {
 		sum := sha256.Sum256([]byte(*token))
 		hs.token = sum[:]
 	}
-	engine := "in memory"
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -136,6 +166,56 @@ func runHub(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	}
 	fmt.Fprintln(stderr, "sse hub: stopped")
 	return exitOK
+}
+
+// openRedisLog opens the shared log on the Redis at url, waits a little
+// for it to be reached (reporting on stderr when it is not: the log keeps
+// trying), and reports on stderr whenever Redis becomes unreachable or
+// reachable again, until ctx is done or the log is closed.
+func openRedisLog(ctx context.Context, url, name string, replay int, stderr io.Writer) (*redis.Log, error) {
+	l, err := redis.New(url,
+		redis.WithName(name),
+		redis.WithWindow(hub.WindowLimits{Entries: max(replay, 1024), Bytes: 16 << 20, Resumable: replay}),
+		redis.WithMaxLen(int64(max(replay, 10000))),
+	)
+	if err != nil {
+		return nil, err
+	}
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := l.Ready(wctx); err != nil {
+		fmt.Fprintf(stderr, "sse hub: %v; retrying in the background\n", err)
+	}
+	go func() {
+		was := l.Healthy()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Second):
+			}
+			now := l.Healthy()
+			switch {
+			case errors.Is(now, hub.ErrClosed):
+				return
+			case now != nil && was == nil:
+				fmt.Fprintf(stderr, "sse hub: %v\n", now)
+			case now == nil && was != nil:
+				fmt.Fprintln(stderr, "sse hub: Redis reachable")
+			}
+			was = now
+		}
+	}()
+	return l, nil
+}
+
+// redactURL returns url without its password, for status lines.
+func redactURL(raw string) string {
+	u, err := neturl.Parse(raw)
+	if err != nil {
+		return "(invalid URL)"
+	}
+	return u.Redacted()
 }
 
 // loopbackOnly reports whether addr ("host:port") listens on loopback

@@ -21,6 +21,7 @@ import (
 
 	"github.com/fastsse/sse"
 	"github.com/fastsse/sse/hub"
+	"github.com/fastsse/sse/hub/redis/redistest"
 	"go.uber.org/goleak"
 )
 
@@ -367,4 +368,72 @@ func sha(b []byte) []byte {
 func noLeaks(t *testing.T) {
 	before := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, before) })
+}
+
+// Two `sse hub` processes on one Redis: what is published on one reaches
+// the subscribers of the other with the same id, a client resumes on the
+// other instance, and while Redis is down both answer 503 to /healthz and
+// /publish, then recover.
+func TestHubProcessesOnRedis(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	bin := buildSSE(t)
+	env := []string{"SSE_PUBLISH_TOKEN=secret"}
+	a, _ := startHubProcess(t, bin, env, "--redis", srv.URL(), "--name", "e2e")
+	b, _ := startHubProcess(t, bin, env, "--redis", srv.URL(), "--name", "e2e")
+	s := subscribe(t, b, "", "")
+	status, m := postPublish(t, a, "secret", `{"type":"greeting","data":"from a"}`)
+	if status != 200 {
+		t.Fatalf("publish on a: %d %v", status, m)
+	}
+	if typ, id, data := next(t, s); typ != "greeting" || id != m["id"] || data != "from a" {
+		t.Fatalf("b's subscriber got %q %q %q; want greeting %q from a", typ, id, data, m["id"])
+	}
+	_, m2 := postPublish(t, b, "secret", `{"data":"from b"}`)
+	// A client that saw a's event resumes on a after it.
+	r := subscribe(t, a, "", m["id"])
+	if _, id, data := next(t, r); id != m2["id"] || data != "from b" {
+		t.Errorf("resumed on a: %q %q; want %q from b", id, data, m2["id"])
+	}
+
+	health := func(base string) int {
+		resp, err := http.Get(base + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	waitHealth := func(base string, want int) {
+		deadline := time.Now().Add(20 * time.Second)
+		for health(base) != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s/healthz stays %d, want %d", base, health(base), want)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	waitHealth(a, 200)
+	srv.Kill()
+	if status, m := postPublish(t, a, "secret", `{"data":"lost"}`); status != 503 {
+		t.Errorf("publish while Redis is down: %d %v, want 503", status, m)
+	}
+	waitHealth(a, 503)
+	waitHealth(b, 503)
+	srv.Restart()
+	waitHealth(a, 200)
+	waitHealth(b, 200)
+	// Redis came back empty: the subscribers are told, and go on.
+	if typ, id, data := next(t, s); typ != "message" || id != m2["id"] || data != "from b" {
+		t.Errorf("b's subscriber got %q %q %q, want its own publish %q", typ, id, data, m2["id"])
+	}
+	if typ, _, _ := next(t, s); typ != hub.ResetEvent {
+		t.Errorf("after Redis lost its data: %q, want a reset", typ)
+	}
+	status, m = postPublish(t, a, "secret", `{"data":"again"}`)
+	if status != 200 {
+		t.Fatalf("publish after the restart: %d %v", status, m)
+	}
+	if _, id, data := next(t, s); id != m["id"] || data != "again" {
+		t.Errorf("after the restart: %q %q", id, data)
+	}
 }
