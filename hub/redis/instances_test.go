@@ -247,3 +247,53 @@ func waitApplied(t *testing.T, in *instance, off uint64) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// Ephemeral events and Disconnect cross instances over PUB/SUB: an
+// ephemeral event published on one instance reaches the subscribers of
+// the others, after the stored events published before it, and is not
+// replayed; Disconnect on one instance ends the streams of those ids on
+// every instance.
+func TestEphemeralAndDisconnectAcrossInstances(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	name := uniqueName(t)
+	a, b := newInstance(t, srv.Addr, name), newInstance(t, srv.Addr, name)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ann, bob := newClient("ann"), newClient("bob")
+	annDone, err := ann.connect(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.connect(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	waitClients(t, 2, b)
+	stored := publish(t, a, "stored")
+	if _, err := a.hub.Publish(eventData("typing"), hub.Ephemeral()); err != nil {
+		t.Fatal(err)
+	}
+	publish(t, a, "after")
+	for _, c := range []*client{ann, bob} {
+		evs := c.waitEvents(t, 3)
+		if got := datas(evs); !slices.Equal(got, []string{"stored", "typing", "after"}) {
+			t.Errorf("%s got %v", c.user, evs)
+		}
+	}
+	// Not replayed: a client resuming after "stored" gets "after" only.
+	late := newClient("late")
+	late.lastID = stored
+	if _, err := late.connect(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if evs := late.waitEvents(t, 1); evs[0].data != "after" {
+		t.Errorf("resumed after %s: %v", stored, evs)
+	}
+
+	a.hub.Disconnect("ann")
+	select {
+	case <-annDone:
+	case <-time.After(waitFor):
+		t.Fatal("Disconnect on a did not end ann's stream on b")
+	}
+	waitClients(t, 1, b) // bob stays
+}
