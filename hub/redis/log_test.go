@@ -13,7 +13,7 @@ import (
 // names gives each log of a test run its own hub name.
 var names atomic.Int64
 
-func uniqueName(t *testing.T) string {
+func uniqueName(t testing.TB) string {
 	return fmt.Sprintf("t%d", names.Add(1))
 }
 

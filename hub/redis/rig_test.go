@@ -35,7 +35,7 @@ type instance struct {
 
 // newInstance starts an instance on the Redis at addr, for the hub name,
 // and waits until its log is ready.
-func newInstance(t *testing.T, addr, name string, opts ...Option) *instance {
+func newInstance(t testing.TB, addr, name string, opts ...Option) *instance {
 	t.Helper()
 	p := redistest.NewProxy(t, addr)
 	l, err := New(p.URL(), append([]Option{WithName(name), WithBlock(200 * time.Millisecond)}, opts...)...)
