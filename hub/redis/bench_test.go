@@ -232,3 +232,44 @@ func BenchmarkThroughput3(b *testing.B) {
 		b.Errorf("%d lost, %d duplicated, %d out of order", lost, dup, disorder)
 	}
 }
+
+// BenchmarkAppend measures appends alone (no subscriber), from 1 and from
+// 24 goroutines on one Log: concurrent appends share round trips (group
+// commit).
+func BenchmarkAppend(b *testing.B) {
+	srv := redistest.Start(b, redistest.Options{})
+	for _, g := range []int{1, 24} {
+		b.Run(strconv.Itoa(g), func(b *testing.B) {
+			l, err := New(srv.URL(), WithName(uniqueName(b)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer l.Close()
+			frame := []byte("data: 0123456789abcdef0123456789abcdef\n\n")
+			var next sync.Mutex
+			k := 0
+			b.ResetTimer()
+			start := time.Now()
+			var wg sync.WaitGroup
+			for range g {
+				wg.Go(func() {
+					for {
+						next.Lock()
+						i := k
+						k++
+						next.Unlock()
+						if i >= b.N {
+							return
+						}
+						if _, err := l.Append(context.Background(), &hub.Entry{AutoID: true, Frame: frame}); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "appends/s")
+		})
+	}
+}

@@ -273,9 +273,13 @@ func TestEphemeralAndDisconnectAcrossInstances(t *testing.T) {
 		t.Fatal(err)
 	}
 	publish(t, a, "after")
+	// "typing" comes after "stored", which its publisher had published
+	// before it; PUB/SUB and the stream are two paths, so "after" may
+	// overtake it.
 	for _, c := range []*client{ann, bob} {
 		evs := c.waitEvents(t, 3)
-		if got := datas(evs); !slices.Equal(got, []string{"stored", "typing", "after"}) {
+		got := datas(evs)
+		if got[0] != "stored" || !slices.Contains(got, "typing") || !slices.Contains(got, "after") || len(got) != 3 {
 			t.Errorf("%s got %v", c.user, evs)
 		}
 	}

@@ -30,16 +30,17 @@ import (
 // top below its position) and every subscriber gets one reset. Ephemeral
 // entries and Disconnect go over PUB/SUB: at most once.
 type Log struct {
-	cfg    config
-	st     *store          // appends and bus publishes, on a client without retries
-	tailDB *goredis.Client // the tail's own connection, closed to stop it at once
-	ps     *goredis.PubSub
-	win    *hub.Window
-	origin string // this instance, in bus messages
-	tail   *tail
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	ready  chan struct{} // closed once Redis was checked and the bus subscribed
+	cfg     config
+	st      *store          // appends and bus publishes, on a client without retries
+	appends *appender       // groups concurrent appends
+	tailDB  *goredis.Client // the tail's own connection, closed to stop it at once
+	ps      *goredis.PubSub
+	win     *hub.Window
+	origin  string // this instance, in bus messages
+	tail    *tail
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	ready   chan struct{} // closed once Redis was checked and the bus subscribed
 
 	mu         sync.Mutex // guards the fields below, and orders additions to win
 	listener   hub.Listener
@@ -111,12 +112,13 @@ func NewWithOptions(ro *goredis.Options, opts ...Option) (*Log, error) {
 	}
 	st := &store{rdb: client(0), keys: keys, maxLen: cfg.maxLen, ttl: cfg.ttl, replicas: cfg.replicas, waitTimeout: cfg.waitTimeout}
 	l := &Log{
-		cfg:    cfg,
-		st:     st,
-		tailDB: client(1),
-		win:    hub.NewWindow(cfg.window),
-		origin: newEpoch(),
-		ready:  make(chan struct{}),
+		cfg:     cfg,
+		st:      st,
+		tailDB:  client(1),
+		win:     hub.NewWindow(cfg.window),
+		origin:  newEpoch(),
+		ready:   make(chan struct{}),
+		appends: &appender{st: st},
 
 		notCurrent: map[string]struct{}{},
 		asked:      map[string]struct{}{},
@@ -203,7 +205,7 @@ func (l *Log) Append(ctx context.Context, e *hub.Entry) (string, error) {
 		return "", l.appendEphemeral(ctx, e)
 	}
 	payload := encodeEntry(nil, e)
-	epoch, off, err := l.st.appendEntry(ctx, payload)
+	epoch, off, err := l.appends.append(ctx, payload)
 	if epoch != "" {
 		l.mu.Lock()
 		if l.appendedIn != epoch || off > l.appended {

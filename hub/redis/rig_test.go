@@ -38,7 +38,10 @@ type instance struct {
 func newInstance(t testing.TB, addr, name string, opts ...Option) *instance {
 	t.Helper()
 	p := redistest.NewProxy(t, addr)
-	l, err := New(p.URL(), append([]Option{WithName(name), WithBlock(200 * time.Millisecond)}, opts...)...)
+	// Generous timeouts: the race detector on a loaded machine can stall
+	// a round trip past go-redis's default 3s, and a timed-out append's
+	// outcome is unknown.
+	l, err := New(p.URL()+"?read_timeout=15s&write_timeout=15s", append([]Option{WithName(name), WithBlock(200 * time.Millisecond)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

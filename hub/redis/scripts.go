@@ -8,13 +8,14 @@ import goredis "github.com/redis/go-redis/v9"
 // "<offset>-0", offsets 1, 2, 3... without gaps but for trimming at the
 // start, the last one equal to the hash's offset.
 
-// appendScript stores one entry and returns {epoch, offset}.
+// appendScript stores a batch of entries, at consecutive offsets, and
+// returns {epoch, offset of the first}.
 //
 // KEYS: meta, log. ARGV: a fresh epoch (used only when the hash has none),
 // the approximate number of entries to keep (MAXLEN ~), the time to live
-// in milliseconds (0: none), the payload, a random nonce (so that a tail
-// can tell the entry at an offset from another that replaced it after a
-// failover).
+// in milliseconds (0: none), then for each entry its payload and a random
+// nonce (so that a tail can tell the entry at an offset from another that
+// replaced it after a failover).
 //
 // A missing epoch means nothing is stored, or Redis lost it (restarted
 // without persistence, the keys expired or were evicted): a new epoch
@@ -27,14 +28,19 @@ if not epoch then
   redis.call('DEL', KEYS[2])
   redis.call('HSET', KEYS[1], 'epoch', epoch, 'offset', 0)
 end
-local off = redis.call('HINCRBY', KEYS[1], 'offset', 1)
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], string.format('%.0f-0', off), 'e', epoch, 'n', ARGV[5], 'p', ARGV[4])
+local n = (#ARGV - 3) / 2
+local last = redis.call('HINCRBY', KEYS[1], 'offset', n)
+local first = last - n + 1
+for i = 0, n - 1 do
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], string.format('%.0f-0', first + i),
+    'e', epoch, 'n', ARGV[5 + 2*i], 'p', ARGV[4 + 2*i])
+end
 local ttl = tonumber(ARGV[3])
 if ttl > 0 then
   redis.call('PEXPIRE', KEYS[1], ttl)
   redis.call('PEXPIRE', KEYS[2], ttl)
 end
-return {epoch, off}
+return {epoch, first}
 `)
 
 // stateScript returns {epoch or false, offset, first id or false, nonce

@@ -39,13 +39,17 @@ func newEpoch() string {
 	return strconv.FormatUint(n, 36)
 }
 
-// appendEntry stores payload as the next entry and returns its epoch and
-// offset. With replicas > 0 it then waits (WAIT) for that many replicas to
-// have it, on the same connection, and returns ErrNotReplicated when fewer
-// did.
-func (s *store) appendEntry(ctx context.Context, payload []byte) (epoch string, off uint64, err error) {
+// appendBatch stores payloads as consecutive entries, in order, and
+// returns their epoch and the offset of the first. With replicas > 0 it
+// then waits (WAIT) for that many replicas to have them, on the same
+// connection, and returns ErrNotReplicated when fewer did.
+func (s *store) appendBatch(ctx context.Context, payloads [][]byte) (epoch string, first uint64, err error) {
 	keys := []string{s.keys.meta, s.keys.log}
-	args := []any{newEpoch(), s.maxLen, s.ttl.Milliseconds(), payload, newEpoch()}
+	args := make([]any, 0, 3+2*len(payloads))
+	args = append(args, newEpoch(), s.maxLen, s.ttl.Milliseconds())
+	for _, p := range payloads {
+		args = append(args, p, newEpoch())
+	}
 	res, acked, err := s.runAppend(ctx, keys, args, false)
 	if err != nil && goredis.HasErrorPrefix(err, "NOSCRIPT") {
 		// Not run: load it and run it again.
@@ -54,14 +58,14 @@ func (s *store) appendEntry(ctx context.Context, payload []byte) (epoch string, 
 	if err != nil {
 		return "", 0, classify(err)
 	}
-	epoch, off, err = parseAppend(res)
+	epoch, first, err = parseAppend(res)
 	if err != nil {
 		return "", 0, err
 	}
 	if s.replicas > 0 && acked < int64(s.replicas) {
-		return epoch, off, fmt.Errorf("%w: %d of %d within %v (id %s)", ErrNotReplicated, acked, s.replicas, s.waitTimeout, formatID(epoch, off))
+		return epoch, first, fmt.Errorf("%w: %d of %d within %v", ErrNotReplicated, acked, s.replicas, s.waitTimeout)
 	}
-	return epoch, off, nil
+	return epoch, first, nil
 }
 
 // runAppend runs the append script, by its hash or (load) by its source,
