@@ -47,21 +47,26 @@ type Hub struct {
 	startOnce  sync.Once
 	next       atomic.Uint32 // round-robin shard choice
 	quit       chan struct{} // closed to stop the shards
+	stopped    chan struct{} // closed once closed and every stream finished
 	shardsDone sync.WaitGroup
 
 	lostGen atomic.Uint64 // generation of Lost calls
 	lostAt  atomic.Uint64 // position after which the last Lost goes on
 
-	changed   atomic.Pointer[chan struct{}] // closed and replaced when the log changes
-	ticked    atomic.Pointer[chan struct{}] // closed and replaced on each tick
-	listeners atomic.Int32                  // goroutines waiting on changed or ticked
+	// changed is closed and replaced by the first shard on each of its
+	// passes (when the log changed, and on the tick), when goroutines
+	// may wait on it: those serving streams of their own, and requests
+	// waiting for a Last-Event-ID ahead of the log. Publish never wakes
+	// them itself: that would cost it one wake-up per goroutine.
+	changed   atomic.Pointer[chan struct{}]
+	listeners atomic.Int32 // goroutines that may wait on changed
 
 	stats counters
 }
 
 // New returns a Hub configured by opts.
 func New(opts ...Option) *Hub {
-	h := &Hub{cfg: defaults(), subs: map[*subscriber]struct{}{}, quit: make(chan struct{})}
+	h := &Hub{cfg: defaults(), subs: map[*subscriber]struct{}{}, quit: make(chan struct{}), stopped: make(chan struct{})}
 	for _, o := range opts {
 		o(&h.cfg)
 	}
@@ -86,9 +91,8 @@ func New(opts ...Option) *Hub {
 	for range runtime.GOMAXPROCS(0) {
 		h.shards = append(h.shards, newShard(h))
 	}
-	c1, c2 := make(chan struct{}), make(chan struct{})
-	h.changed.Store(&c1)
-	h.ticked.Store(&c2)
+	c := make(chan struct{})
+	h.changed.Store(&c)
 	h.log.Listen(listener{h})
 	return h
 }
@@ -96,13 +100,12 @@ func New(opts ...Option) *Hub {
 // listener is how the log reaches the Hub.
 type listener struct{ h *Hub }
 
-// Appended wakes the writers: each shard, and the goroutines serving
-// streams of their own.
+// Appended wakes the writers: each shard, the first of which wakes the
+// goroutines serving streams of their own.
 func (l listener) Appended() {
 	for _, sh := range l.h.shards {
 		sh.wake()
 	}
-	l.h.broadcast(&l.h.changed)
 }
 
 // Lost makes every subscriber connected now get one reset.
@@ -115,14 +118,13 @@ func (l listener) Lost(at uint64) {
 // Disconnect ends the local streams of ids.
 func (l listener) Disconnect(ids []string) { l.h.kick(ids) }
 
-// broadcast closes the channel *p holds and replaces it, when goroutines
-// may wait on it.
-func (h *Hub) broadcast(p *atomic.Pointer[chan struct{}]) {
+// broadcast wakes the goroutines waiting on changed.
+func (h *Hub) broadcast() {
 	if h.listeners.Load() == 0 {
 		return
 	}
 	c := make(chan struct{})
-	close(*p.Swap(&c))
+	close(*h.changed.Swap(&c))
 }
 
 // start starts the writer shards, once.
@@ -155,8 +157,9 @@ func (h *Hub) register(s *subscriber) bool {
 func (h *Hub) finish(s *subscriber) {
 	s.fin.Do(func() {
 		reason := s.endReason()
-		if s.conn != nil {
+		if s.conn != nil && s.sh != nil {
 			closeConn(s, reason)
+			h.stats.takenOver.Add(-1)
 		}
 		h.mu.Lock()
 		delete(h.subs, s)
@@ -227,20 +230,19 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 		s.end(ErrClosed)
 	}
 	h.mu.Unlock()
-	done := make(chan struct{})
-	go func() {
-		h.streams.Wait()
-		if first {
+	if first {
+		go func() {
+			h.streams.Wait()
 			close(h.quit)
 			h.shardsDone.Wait()
 			if h.ownLog {
 				h.log.Close()
 			}
-		}
-		close(done)
-	}()
+			close(h.stopped)
+		}()
+	}
 	select {
-	case <-done:
+	case <-h.stopped:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()

@@ -35,11 +35,17 @@ type client struct {
 // a channel until the stream ends.
 func subscribe(t *testing.T, url string, header ...string) *client {
 	t.Helper()
+	return subscribeWith(t, http.DefaultClient, url, header...)
+}
+
+// subscribeWith is subscribe with the given HTTP client.
+func subscribeWith(t *testing.T, hc *http.Client, url string, header ...string) *client {
+	t.Helper()
 	req, _ := http.NewRequest("GET", url, nil)
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,9 +115,14 @@ func (c *client) ended(t *testing.T) {
 }
 
 // serve starts h on loopback; the server and the hub close at the end.
-func serve(t *testing.T, h *Hub) string {
+// Middleware wraps the Hub's handler.
+func serve(t *testing.T, h *Hub, middleware ...func(http.Handler) http.Handler) string {
 	t.Helper()
-	srv := httptest.NewServer(h)
+	var handler http.Handler = h
+	for _, m := range middleware {
+		handler = m(handler)
+	}
+	srv := httptest.NewServer(handler)
 	t.Cleanup(func() {
 		h.Close()
 		srv.Close()
@@ -423,37 +434,45 @@ func TestSlowSubscriberDisconnected(t *testing.T) {
 }
 
 // TestWriteTimeout checks that a client that stops reading is disconnected
-// after the write timeout even when few events are published: its queue
-// never fills, but a write blocks.
+// after the write timeout even when few events are published: it does not
+// fall off the log, but its socket stays full.
 func TestWriteTimeout(t *testing.T) {
 	reasons := make(chan error, 10)
-	h := New(WithSubscriberID(byHeader), WithWriteTimeout(200*time.Millisecond), WithOnDisconnect(func(s Subscriber, reason error) {
+	// The log holds every event published here: the subscriber does not
+	// fall off it, only its socket stays full.
+	h := New(WithSubscriberID(byHeader), WithWriteTimeout(200*time.Millisecond), WithMaxLogBytes(64<<20), WithOnDisconnect(func(s Subscriber, reason error) {
 		reasons <- reason
 	}))
 	url := serve(t, h)
 	stalled(t, url, 4096)
 	waitClients(t, h, 1)
-	// Large events block a write once the socket buffers are full; the
-	// queue of 64 is never full.
+	// Large events fill the socket buffers.
 	big := strings.Repeat("z", 1<<20)
 	for range 40 {
 		h.Publish(sse.Event{Data: big})
 		select {
 		case r := <-reasons:
-			if !errors.Is(r, ErrSlow) {
-				t.Fatalf("reason %v, want ErrSlow", r)
-			}
+			checkSlow(t, h, r)
 			return
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
 	select {
 	case r := <-reasons:
-		if !errors.Is(r, ErrSlow) {
-			t.Fatalf("reason %v, want ErrSlow", r)
-		}
+		checkSlow(t, h, r)
 	case <-time.After(10 * time.Second):
 		t.Fatal("the stalled subscriber was not disconnected")
+	}
+}
+
+// checkSlow checks the reason and the count of slow disconnects.
+func checkSlow(t *testing.T, h *Hub, r error) {
+	t.Helper()
+	if !errors.Is(r, ErrSlow) {
+		t.Fatalf("reason %v, want ErrSlow", r)
+	}
+	if n := h.Stats().SlowDisconnects; n != 1 {
+		t.Errorf("%d slow disconnects, want 1", n)
 	}
 }
 

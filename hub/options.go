@@ -175,8 +175,9 @@ func WithMaxLogBytes(n int) Option {
 }
 
 // WithMaxLastEventID bounds the Last-Event-ID a request may bring (default
-// 256 bytes). A longer one is not kept: the client is treated as one with
-// an unknown id, and sent a ResetEvent.
+// 256 bytes). A longer one is not kept (it is removed from the request's
+// headers): the client is treated as one with an unknown id, and sent a
+// ResetEvent.
 func WithMaxLastEventID(n int) Option {
 	return func(c *config) { c.maxLastID = max(n, 0) }
 }

@@ -22,8 +22,10 @@ const aheadWait = 2 * time.Second
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := &subscriber{Subscriber: Subscriber{ID: h.cfg.idFunc(r), Request: r}, done: make(chan struct{})}
 	lastID := r.Header.Get("Last-Event-ID")
-	tooLong := len(lastID) > h.cfg.maxLastID
-	if !tooLong {
+	if len(lastID) > h.cfg.maxLastID {
+		// Not kept, not even in the request the subscriber holds.
+		r.Header.Del("Last-Event-ID")
+	} else {
 		s.LastEventID = lastID
 	}
 	if h.cfg.topicsFunc != nil {
@@ -44,7 +46,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// without logging.
 		panic(http.ErrAbortHandler)
 	}
-	resumed := h.position(s, lastID != "", tooLong)
+	resumed := h.position(s, lastID != "")
 	// The hooks run before the response headers are sent: once a client
 	// has its response, its connect hooks have run.
 	h.cfg.logger.Debug("hub: connect", "id", s.ID, "last-event-id", s.LastEventID)
@@ -78,7 +80,7 @@ func (h *Hub) refuse(w http.ResponseWriter, s *subscriber, err error) {
 // position sets s's cursor: after its Last-Event-ID when it can resume
 // from it, else after the newest entry; and what its stream starts with
 // (retry, a reset). It reports whether s resumed.
-func (h *Hub) position(s *subscriber, hadLastID, tooLong bool) (resumed bool) {
+func (h *Hub) position(s *subscriber, hadLastID bool) (resumed bool) {
 	s.gen = h.lostGen.Load()
 	_, last := h.log.Bounds()
 	s.cursor, s.replayEnd = last, last
@@ -90,10 +92,9 @@ func (h *Hub) position(s *subscriber, hadLastID, tooLong bool) (resumed bool) {
 	}
 	resumed = true
 	if hadLastID {
-		r := Resolved{Res: Unknown, Pos: last}
-		if !tooLong {
-			r = h.resolve(s.LastEventID)
-		}
+		// A Last-Event-ID too long to keep is resolved as "", which no
+		// entry has: Unknown, with the newest id for the reset.
+		r := h.resolve(s.LastEventID)
 		s.cursor = r.Pos
 		s.replayEnd = max(last, r.Pos)
 		if r.Res != Found {

@@ -1,8 +1,11 @@
 package hub
 
 import (
+	"runtime"
+	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -12,6 +15,10 @@ const batchMax = 64 << 10
 
 // tailMax is the most entries a shard reads from the log in one go.
 const tailMax = 1024
+
+// yieldEvery is how many subscribers a shard serves before it lets
+// other goroutines run.
+const yieldEvery = 128
 
 // peekEvery is how often a stream nothing was written to is checked for a
 // client that hung up.
@@ -34,10 +41,18 @@ type shard struct {
 
 	mu    sync.Mutex
 	inbox []*subscriber // added, not yet in subs
+	ready []*subscriber // to visit: drained or ended
 
 	subs    []*subscriber
-	tail    []Entry // the newest entries, read once per pass for all
-	tmp     []Entry // the entries of a subscriber behind the tail
+	byID    map[string][]*subscriber // the subs with an ID, by ID
+	dirty   []*subscriber            // to visit on the next pass, whatever it is
+	visit   []*subscriber            // this pass's
+	stamp   uint64                   // this pass's number: subscriber.seen
+	floor   uint64                   // see pass
+	gen     uint64                   // the Hub's lost generation seen
+	served  atomic.Uint64            // subscribers served, for tests
+	tail    []Entry                  // the newest entries, read once per pass for all
+	tmp     []Entry                  // the entries of a subscriber behind the tail
 	body    []byte
 	out     []byte
 	io      rawIO
@@ -45,7 +60,7 @@ type shard struct {
 }
 
 func newShard(h *Hub) *shard {
-	sh := &shard{h: h, wakeC: make(chan struct{}, 1)}
+	sh := &shard{h: h, wakeC: make(chan struct{}, 1), byID: map[string][]*subscriber{}}
 	sh.io.init()
 	return sh
 }
@@ -67,6 +82,14 @@ func (sh *shard) add(s *subscriber) {
 	sh.wake()
 }
 
+// ready asks the shard to visit s on its next pass.
+func (sh *shard) readyNow(s *subscriber) {
+	sh.mu.Lock()
+	sh.ready = append(sh.ready, s)
+	sh.mu.Unlock()
+	sh.wake()
+}
+
 // run runs passes until the Hub stops its shards.
 func (sh *shard) run() {
 	defer sh.h.shardsDone.Done()
@@ -80,31 +103,53 @@ func (sh *shard) run() {
 			sh.pass(false)
 		case <-t.C:
 			sh.pass(true)
-			if sh == sh.h.shards[0] {
-				sh.h.broadcast(&sh.h.ticked)
-			}
+		}
+		if sh == sh.h.shards[0] {
+			sh.h.broadcast()
 		}
 	}
 }
 
-// pass serves every subscriber once.
+// pass serves the subscribers. A full pass (on the tick, or when an
+// event may be for anyone) visits every one; when every event since the
+// last pass is addressed (To), only those it addresses are visited, with
+// those that asked to be (new, drained, ended, or with more to send): the
+// cost of a targeted event does not grow with the subscribers it is not
+// for.
+//
+// floor is what makes skipping right: every settled subscriber (one
+// neither parked nor with more to send) has been sent what it wants up to
+// floor, whatever its cursor says; a subscriber skipped by a targeted pass
+// wanted none of its events.
 func (sh *shard) pass(tick bool) {
 	h := sh.h
 	sh.mu.Lock()
-	sh.subs = append(sh.subs, sh.inbox...)
+	for _, s := range sh.inbox {
+		s.idx = len(sh.subs)
+		sh.subs = append(sh.subs, s)
+		if s.ID != "" {
+			sh.byID[s.ID] = append(sh.byID[s.ID], s)
+		}
+	}
+	sh.dirty = append(sh.dirty, sh.inbox...)
 	clear(sh.inbox)
 	sh.inbox = sh.inbox[:0]
+	sh.dirty = append(sh.dirty, sh.ready...)
+	clear(sh.ready)
+	sh.ready = sh.ready[:0]
 	sh.mu.Unlock()
 
 	now := time.Now()
 	first, last := h.log.Bounds()
+	sh.stamp++
+	visit := sh.visitList(tick, first, last)
 	// The tail: the entries after the oldest cursor of the subscribers
 	// to serve, unless that is more than tailMax behind. A subscriber
 	// further behind reads its own.
 	from := last
-	for _, s := range sh.subs {
-		if s.cursor < from && !s.parked.Load() {
-			from = s.cursor
+	for _, s := range visit {
+		if !s.parked.Load() {
+			from = min(from, sh.cursor(s))
 		}
 	}
 	from = max(from, first-1, last-min(last, tailMax))
@@ -114,18 +159,22 @@ func (sh *shard) pass(tick bool) {
 		sh.tail, from = sh.tail[:0], last
 	}
 	again := false
-	for i := 0; i < len(sh.subs); {
-		s := sh.subs[i]
+	for i, s := range visit {
+		if i%yieldEvery == yieldEvery-1 {
+			// A long pass must not keep Publish (or a connect) waiting
+			// for a processor: let it run.
+			runtime.Gosched()
+		}
+		if s.idx < 0 {
+			continue // removed
+		}
 		if s.ended.Load() {
-			n := len(sh.subs) - 1
-			sh.subs[i], sh.subs[n] = sh.subs[n], nil
-			sh.subs = sh.subs[:n]
+			sh.remove(s)
 			if !s.parked.Load() {
 				go h.finish(s)
 			} // else the parked goroutine finishes it
 			continue
 		}
-		i++
 		if s.parked.Load() {
 			switch {
 			case h.cfg.slow == Disconnect && s.cursor+1 < first:
@@ -135,12 +184,87 @@ func (sh *shard) pass(tick bool) {
 			}
 			continue
 		}
-		if sh.serve(s, now, tick, first, last, from) {
+		s.cursor = sh.cursor(s)
+		sh.served.Add(1)
+		more := sh.serve(s, now, tick, first, last, from)
+		s.settled = !more && !s.parked.Load()
+		if more {
 			again = true
+			sh.dirty = append(sh.dirty, s)
 		}
 	}
+	sh.floor = last
 	if again {
 		sh.wake()
+	}
+}
+
+// visitList returns the subscribers to visit: all of them, or, when
+// every entry after floor is addressed, those the entries address and
+// the dirty ones. Each is listed once.
+func (sh *shard) visitList(tick bool, first, last uint64) []*subscriber {
+	dirty := sh.dirty
+	if !tick && sh.floor+1 >= first && last-sh.floor <= tailMax && sh.gen == sh.h.lostGen.Load() {
+		ents, err := sh.h.log.Read(sh.floor, sh.tmp[:0], tailMax)
+		sh.tmp = ents
+		targeted := err == nil && uint64(len(ents)) >= last-sh.floor
+		for i := range ents {
+			if !ents[i].Addressed {
+				targeted = false
+				break
+			}
+		}
+		if targeted {
+			visit := sh.visit[:0]
+			add := func(s *subscriber) {
+				if s.seen != sh.stamp {
+					s.seen = sh.stamp
+					visit = append(visit, s)
+				}
+			}
+			for _, s := range dirty {
+				add(s)
+			}
+			for i := range ents {
+				for _, id := range ents[i].To {
+					for _, s := range sh.byID[id] {
+						add(s)
+					}
+				}
+			}
+			sh.visit = visit
+			sh.dirty = sh.dirty[:0]
+			return visit
+		}
+	}
+	sh.gen = sh.h.lostGen.Load()
+	sh.dirty = sh.dirty[:0]
+	return append(sh.visit[:0], sh.subs...)
+}
+
+// cursor returns s's cursor, or floor for a settled subscriber behind it.
+func (sh *shard) cursor(s *subscriber) uint64 {
+	if s.settled {
+		return max(s.cursor, sh.floor)
+	}
+	return s.cursor
+}
+
+// remove takes s out of the shard.
+func (sh *shard) remove(s *subscriber) {
+	n := len(sh.subs) - 1
+	last := sh.subs[n]
+	sh.subs[s.idx], last.idx = last, s.idx
+	sh.subs[n] = nil
+	sh.subs = sh.subs[:n]
+	s.idx = -1
+	if s.ID != "" {
+		same := slices.DeleteFunc(sh.byID[s.ID], func(o *subscriber) bool { return o == s })
+		if len(same) == 0 {
+			delete(sh.byID, s.ID)
+		} else {
+			sh.byID[s.ID] = same
+		}
 	}
 }
 
@@ -201,13 +325,13 @@ func (sh *shard) serve(s *subscriber, now time.Time, tick bool, first, last, fro
 		}
 	}
 	sh.out = out
+	h.stats.delivered.Add(uint64(n))
 	w, err := sh.io.write(s.raw, out)
 	if err != nil {
 		s.end(ErrClientGone)
 		return false
 	}
 	s.lastWrite = nowNs
-	h.stats.delivered.Add(uint64(n))
 	if w < len(out) {
 		s.pending = append([]byte(nil), out[w:]...)
 		s.parkedAt.Store(nowNs)
@@ -239,7 +363,7 @@ func (sh *shard) park(s *subscriber) {
 		sh.h.finish(s)
 		return
 	}
-	sh.wake()
+	sh.readyNow(s)
 }
 
 // collect appends to body the frames of the entries of ents s wants, up

@@ -11,6 +11,7 @@ import (
 // depends on none of them.
 type Stats struct {
 	Subscribers     int    // streams being served
+	TakenOver       int    // of which served by the writer shards (the others by a goroutine each)
 	Delivered       uint64 // events written to subscribers (handed to their sockets)
 	Dropped         uint64 // events subscribers missed when they fell off the log (DropOldest)
 	SlowDisconnects uint64 // subscribers disconnected with ErrSlow
@@ -35,6 +36,7 @@ type Quantiles struct {
 func (h *Hub) Stats() Stats {
 	st := Stats{
 		Subscribers:     h.Clients(),
+		TakenOver:       int(h.stats.takenOver.Load()),
 		Delivered:       h.stats.delivered.Load(),
 		Dropped:         h.stats.dropped.Load(),
 		SlowDisconnects: h.stats.slow.Load(),
@@ -58,6 +60,7 @@ func (h *Hub) Stats() Stats {
 // counters are the Hub's totals, updated atomically.
 type counters struct {
 	delivered, dropped, slow, resets atomic.Uint64
+	takenOver                        atomic.Int64
 	latency                          histogram // of the streams served by goroutines
 }
 
@@ -77,8 +80,8 @@ func bucket(d time.Duration) int {
 	if v < 4 {
 		return int(v)
 	}
-	e := bits.Len64(v) - 1 // v in [2^e, 2^(e+1))
-	return e*4 + int(v>>(e-2)&3)
+	e := bits.Len64(v) - 1 // v in [2^e, 2^(e+1)), e >= 2
+	return (e-1)*4 + int(v>>(e-2)&3)
 }
 
 // lower returns the smallest duration in bucket i.
@@ -86,7 +89,7 @@ func lower(i int) time.Duration {
 	if i < 4 {
 		return time.Duration(i)
 	}
-	e, q := i/4, uint64(i%4)
+	e, q := i/4+1, uint64(i%4)
 	return time.Duration(uint64(1)<<e | q<<(e-2))
 }
 

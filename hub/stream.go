@@ -14,7 +14,8 @@ import (
 // the streams the Hub does not take over (HTTP/2, TLS, response writers
 // that cannot be hijacked). It is fed by the same cursor as a shard's
 // streams and sends the same bytes, but writes with blocking calls bounded
-// by the write timeout, and waits for the log to change or the Hub's tick.
+// by the write timeout, and waits for the first shard's word that the log
+// changed or the tick came.
 // It returns once the stream has ended, and finishes it.
 func (h *Hub) serveStream(w http.ResponseWriter, ctx context.Context, s *subscriber) {
 	h.listeners.Add(1)
@@ -52,7 +53,7 @@ func (h *Hub) serveStream(w http.ResponseWriter, ctx context.Context, s *subscri
 	var body []byte
 	lastWrite := time.Now()
 	for {
-		changed, ticked := *h.changed.Load(), *h.ticked.Load()
+		changed := *h.changed.Load()
 		if s.ended.Load() {
 			return
 		}
@@ -76,6 +77,7 @@ func (h *Hub) serveStream(w http.ResponseWriter, ctx context.Context, s *subscri
 			if h.cfg.writeTimeout > 0 {
 				rc.SetWriteDeadline(now.Add(h.cfg.writeTimeout))
 			}
+			h.stats.delivered.Add(uint64(n))
 			_, err := w.Write(body)
 			if err == nil {
 				err = sw.Flush()
@@ -85,7 +87,6 @@ func (h *Hub) serveStream(w http.ResponseWriter, ctx context.Context, s *subscri
 				return
 			}
 			lastWrite = now
-			h.stats.delivered.Add(uint64(n))
 			if len(body) > 1<<20 {
 				body = nil // not kept for the stream's life
 			}
@@ -94,8 +95,7 @@ func (h *Hub) serveStream(w http.ResponseWriter, ctx context.Context, s *subscri
 			continue
 		}
 		select {
-		case <-changed:
-		case <-ticked:
+		case <-changed: // the log changed, or the tick
 		case <-s.done:
 			return
 		case <-ctx.Done():

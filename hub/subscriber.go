@@ -30,6 +30,9 @@ type subscriber struct {
 	pending   []byte   // bytes not yet written: the socket was full
 	lastWrite int64    // unix nanoseconds of the last write
 	lastPeek  int64    // unix nanoseconds of the last hang-up check
+	settled   bool     // see shard.pass
+	seen      uint64   // the shard's stamp of the last pass that listed it
+	idx       int      // index in its shard's subs, -1 once removed
 	sh        *shard   // nil when served by a goroutine of its own
 	conn      net.Conn // the connection taken over
 	raw       syscall.RawConn
@@ -69,7 +72,7 @@ func (s *subscriber) end(reason error) bool {
 	sh := s.sh
 	s.endMu.Unlock()
 	if sh != nil {
-		sh.wake()
+		sh.readyNow(s)
 	}
 	return true
 }

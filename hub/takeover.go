@@ -31,9 +31,22 @@ func (h *Hub) takeover(w http.ResponseWriter, r *http.Request, s *subscriber) bo
 	chunked := r.ProtoMinor >= 1
 	raw, ok := rawConn(conn)
 	if !ok {
+		// As net/http does for a response: a read that ends says the
+		// client has gone.
+		ctx, cancel := context.WithCancel(context.Background())
 		go func() {
-			h.serveStream(&connWriter{conn: conn, hdr: hdr, chunked: chunked}, context.Background(), s)
+			var b [1]byte
+			for {
+				if _, err := conn.Read(b[:]); err != nil {
+					cancel()
+					return
+				}
+			}
+		}()
+		go func() {
+			h.serveStream(&connWriter{conn: conn, hdr: hdr, chunked: chunked}, ctx, s)
 			conn.Close()
+			cancel()
 		}()
 		return true
 	}
@@ -48,6 +61,7 @@ func (h *Hub) takeover(w http.ResponseWriter, r *http.Request, s *subscriber) bo
 	if ended {
 		s.conn.SetWriteDeadline(time.Now())
 	}
+	h.stats.takenOver.Add(1)
 	sh.add(s)
 	return true
 }
