@@ -188,6 +188,12 @@ func (l *Log) Healthy() error {
 // was not stored, unless the error also wraps ErrAmbiguous. The entry
 // reaches this instance's window through the tail.
 //
+// Concurrent appends share one round trip (group commit). Once queued, an
+// append is not abandoned when ctx is done (what was sent cannot be taken
+// back): it is bounded by the client's dial, read and write timeouts
+// (go-redis's defaults, or the URL's dial_timeout, read_timeout and
+// write_timeout parameters).
+//
 // An Ephemeral entry is published over PUB/SUB instead, to the instances
 // connected then, and reaches each after the stored entries its
 // publisher had appended or applied.
