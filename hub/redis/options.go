@@ -23,7 +23,7 @@ type config struct {
 func defaults() config {
 	return config{
 		name:       "sse",
-		window:     hub.WindowLimits{Entries: 1000, Resumable: 1000},
+		window:     hub.WindowLimits{Entries: 1000, Bytes: 16 << 20, Resumable: 1000},
 		maxLen:     10000,
 		ttl:        24 * time.Hour,
 		block:      time.Second,
@@ -42,7 +42,8 @@ func WithName(name string) Option {
 }
 
 // WithWindow bounds the local window every subscriber of this instance is
-// served from (default 1,000 entries, all resumable); see hub.WindowLimits.
+// served from (default 1,000 entries, all resumable, and 16 MiB); see
+// hub.WindowLimits.
 // When the Log starts, or starts over after Redis lost data, it loads the
 // newest Entries entries from the stream.
 func WithWindow(lim hub.WindowLimits) Option {
