@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -308,6 +309,42 @@ func TestCloseWhileRedisDown(t *testing.T) {
 		}
 		if _, err := l.Append(ctx, &hub.Entry{Frame: []byte("data: x\n\n")}); !errors.Is(err, hub.ErrClosed) {
 			t.Errorf("Append after Close: %v, want hub.ErrClosed", err)
+		}
+	}
+}
+
+// The keys expire after WithTTL without an append: the next append starts
+// a new epoch, and subscribers get one reset, then the new events.
+func TestKeysExpire(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	name := uniqueName(t)
+	a := newInstance(t, srv.Addr, name, WithTTL(300*time.Millisecond))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cs := stayConnected(t, ctx, 2, a)
+	first := publish(t, a, "p0")
+	deadline := time.Now().Add(waitFor)
+	for {
+		n, err := srv.Do("EXISTS", "sse:{"+name+"}:meta")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == "0" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the keys did not expire")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	second := publish(t, a, "q0")
+	if e1, _ := offsetOf(t, first); strings.HasPrefix(second, e1+"-") {
+		t.Errorf("after expiry, id %s is in the old epoch (%s)", second, first)
+	}
+	for _, cl := range cs {
+		evs := cl.waitEvents(t, 3)
+		if evs[0].data != "p0" || evs[1].typ != hub.ResetEvent || evs[2].data != "q0" || len(resets(evs)) != 1 {
+			t.Errorf("client %s: %v; want p0, one reset, q0", cl.user, evs)
 		}
 	}
 }
