@@ -97,7 +97,7 @@ func TestVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	re := regexp.MustCompile(`^sse version (\(devel\)|v\S+) \(github\.com/fastsse/sse, go\d\S*\)\n$`)
+	re := regexp.MustCompile(`^sse version (\(devel\)|v\S+) \(github\.com/fastsse/sse/cmd/sse, go\d\S*\)\n$`)
 	if !re.Match(out) {
 		t.Errorf("sse --version printed %q; want a match for %s", out, re)
 	}

@@ -10,6 +10,7 @@
 //	cat     print the events of a stream (a file, a URL, or - for standard input)
 //	record  copy a stream's raw bytes (from a URL, or - for standard input)
 //	serve   serve a recorded stream as a live SSE endpoint, with a page to watch it
+//	hub     run a standalone SSE hub: subscribe at /events, publish with POST /publish
 //	help    print usage, or a command's usage: sse help cat
 //
 // Their synopses:
@@ -17,6 +18,7 @@
 //	sse cat [--json] [--max-size N] [-q] [-X METHOD] [-d BODY] [-H 'Name: value']... [--last-event-id ID] [--once | --reconnect] SRC
 //	sse record [--duration D] [-q] [-X METHOD] [-d BODY] [-H 'Name: value']... [SRC]
 //	sse serve [--addr ADDR] [--rate N] [--heartbeat D] [--retry D] [--write-timeout D] [--max-size N] FILE
+//	sse hub [--addr ADDR] [--redis URL] [--name NAME] [--replay N] [--heartbeat D] [--publish-token TOKEN] [--open-publish] [--topics-from-query] [--ids-from-query]
 //
 // Run "sse help <command>" for a command's flags and output. A flag of
 // one letter takes one dash (-X), a longer one two (--json); either form
@@ -58,6 +60,7 @@ var commands = []command{
 	{name: "cat", short: "print the events of a stream (a file, a URL, or - for standard input)", synopsis: catSynopsis, run: runCat},
 	{name: "record", short: "copy a stream's raw bytes (from a URL, or - for standard input)", synopsis: recordSynopsis, run: runRecord},
 	{name: "serve", short: "serve a recorded stream as a live SSE endpoint, with a page to watch it", synopsis: serveSynopsis, run: runServe},
+	{name: "hub", short: "run a standalone SSE hub: subscribe at /events, publish with POST /publish", synopsis: hubSynopsis, run: runHub},
 }
 
 func main() {
