@@ -275,7 +275,7 @@ func (sh *shard) remove(s *subscriber) {
 // reports whether s has more to be sent.
 func (sh *shard) serve(s *subscriber, now time.Time, tick bool, first, last, from uint64) (more bool) {
 	h := sh.h
-	body, ok := h.catchUp(s, sh.body[:0], first)
+	body, ok := h.catchUp(s, sh.body[:0], first, now.UnixNano())
 	if !ok {
 		return false
 	}
@@ -393,9 +393,17 @@ func collect(s *subscriber, body []byte, ents []Entry, now time.Time, lat *histo
 
 // catchUp starts the body of s's next write with what must come before
 // its events: the retry and reset it connected with, a reset for events
-// the log lost, or, when s fell off the start of the log, a reset under
-// the DropOldest policy. It reports false when s was ended as slow.
-func (h *Hub) catchUp(s *subscriber, body []byte, first uint64) ([]byte, bool) {
+// the log lost, or, when s fell off the start of the log, a reset. It
+// reports false when s was ended as slow.
+//
+// Falling off the log is the client's fault only when its socket was full
+// within the write timeout (see subscriber.fullSince): then the policy
+// applies (Disconnect ends it with ErrSlow). A subscriber whose client
+// took every write at once fell behind because the Hub's own writers did
+// (a machine too busy to serve every stream before the log moved on): it
+// is sent a "dropped" reset and goes on, whatever the policy, so that a
+// healthy reader is never cut for the Hub's lag.
+func (h *Hub) catchUp(s *subscriber, body []byte, first uint64, now int64) ([]byte, bool) {
 	if s.intro != nil {
 		body = append(body, s.intro...)
 		s.intro = nil
@@ -407,8 +415,11 @@ func (h *Hub) catchUp(s *subscriber, body []byte, first uint64) ([]byte, bool) {
 	}
 	if s.cursor+1 < first {
 		if h.cfg.slow == Disconnect {
-			h.slow(s, "fell off the log")
-			return body, false
+			if s.fullSince(now-int64(h.cfg.writeTimeout), h.cfg.writeTimeout > 0) {
+				h.slow(s, "fell off the log")
+				return body, false
+			}
+			h.cfg.logger.Warn("hub: a subscriber fell off the log while its client kept up: the hub's writers are behind; sending it a reset", "id", s.ID, "missed", first-1-s.cursor)
 		}
 		h.stats.dropped.Add(first - 1 - s.cursor)
 		s.cursor = first - 1

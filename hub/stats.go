@@ -13,7 +13,7 @@ type Stats struct {
 	Subscribers     int    // streams being served
 	TakenOver       int    // of which served by the writer shards (the others by a goroutine each)
 	Delivered       uint64 // events written to subscribers (handed to their sockets)
-	Dropped         uint64 // events subscribers missed when they fell off the log (DropOldest)
+	Dropped         uint64 // events subscribers missed when they fell off the log (DropOldest, or the hub's own lag)
 	SlowDisconnects uint64 // subscribers disconnected with ErrSlow
 	Resets          uint64 // reset events sent
 

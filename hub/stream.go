@@ -69,7 +69,7 @@ func (h *Hub) serveStream(w http.ResponseWriter, ctx context.Context, s *subscri
 		now := time.Now()
 		first, last := h.log.Bounds()
 		var ok bool
-		body, ok = h.catchUp(s, body[:0], first)
+		body, ok = h.catchUp(s, body[:0], first, now.UnixNano())
 		if !ok {
 			return
 		}
@@ -91,6 +91,9 @@ func (h *Hub) serveStream(w http.ResponseWriter, ctx context.Context, s *subscri
 			_, err := w.Write(body)
 			if err == nil {
 				err = sw.Flush()
+			}
+			if took := time.Since(now); took > fullWrite {
+				s.parkedAt.Store(now.Add(took).UnixNano()) // the socket was full
 			}
 			if err != nil {
 				h.failed(s, err)

@@ -41,7 +41,7 @@ type subscriber struct {
 
 	at       atomic.Uint64 // the cursor, as a goroutine serving the stream last set it
 	parked   atomic.Bool   // the socket is full: a goroutine waits for it to drain
-	parkedAt atomic.Int64  // unix nanoseconds it was parked
+	parkedAt atomic.Int64  // unix nanoseconds its socket was last found full (0: never)
 
 	endMu  sync.Mutex
 	reason error         // why it ended, once it has
@@ -88,3 +88,16 @@ func (s *subscriber) endReason() error {
 	defer s.endMu.Unlock()
 	return s.reason
 }
+
+// fullSince reports whether s's socket was found full (its client not
+// taking what it was sent) at or after the unix nanosecond since, or, when
+// !bounded, ever.
+func (s *subscriber) fullSince(since int64, bounded bool) bool {
+	at := s.parkedAt.Load()
+	return at != 0 && (!bounded || at >= since)
+}
+
+// fullWrite is how long a write (with its flush) of a stream served by a
+// goroutine of its own must take for its socket to count as having been
+// full: net/http gives no other sign of it.
+const fullWrite = 10 * time.Millisecond
