@@ -102,13 +102,14 @@ func reportEvents(b *testing.B, c *corpus.Corpus) {
 }
 
 // BenchmarkBufioLines is the baseline: bufio.Scanner splitting the same
-// bytes into lines, touching each line.
+// bytes into lines, touching each line. It starts with the buffer size a
+// Scanner starts with.
 func BenchmarkBufioLines(b *testing.B) {
 	for _, c := range corpus.All() {
 		b.Run(c.Name, func(b *testing.B) {
 			b.SetBytes(int64(len(c.Bytes)))
 			b.ReportAllocs()
-			buf := make([]byte, 64<<10)
+			buf := make([]byte, initialBufSize)
 			if c.Name == "hugeline" {
 				// Room for the whole line from the start, as the Scanner
 				// has after its first pass: steady state on both sides.
