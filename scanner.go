@@ -367,13 +367,19 @@ func (s *Scanner) ownData() {
 	}
 }
 
-// comment hands a comment's text to the comment function.
+// comment hands a comment's text to the comment function. Decoded, text
+// holding invalid UTF-8 may outgrow the limit, as an event type or ID may:
+// then the Scanner stops with ErrTooLong instead.
 func (s *Scanner) comment(text []byte) {
 	if len(text) > 0 && text[0] == ' ' {
 		text = text[1:]
 	}
 	if !s.lineValid {
 		s.scratch = appendUTF8(s.scratch[:0], text)
+		if len(s.scratch) > s.max {
+			s.err = fmt.Errorf("sse: comment exceeds %d bytes once decoded: %w", s.max, ErrTooLong)
+			return
+		}
 		text = s.scratch
 	}
 	s.onComment(text)
