@@ -165,8 +165,8 @@ func NewScanner(r io.Reader) *Scanner {
 }
 
 // Buffer sets the initial buffer to use when reading and the maximum size,
-// in bytes, of a line, of one event's data and of its event type and ID
-// once invalid UTF-8 in them is replaced. The buffer grows, by doubling, up
+// in bytes, of a line, of one event's data, and of its event type and ID
+// and of a comment's text once invalid UTF-8 in them is replaced. The buffer grows, by doubling, up
 // to max+1 bytes (the room to see the end of a line of max bytes) or 64
 // bytes, whichever is larger; when buf is nil or has no capacity a buffer
 // is allocated. The default maximum is [DefaultMaxSize].
@@ -184,8 +184,11 @@ func (s *Scanner) Buffer(buf []byte, max int) {
 // OnComment registers fn to be called with the text of each comment line (a
 // line starting with a colon) as it is read, for instance to watch a
 // server's heartbeats. The text excludes the colon and, like a field value,
-// one following space. The slice is valid only during the call. A Scanner
-// with no comment function skips comments at no extra cost.
+// one following space; invalid UTF-8 in it is replaced by U+FFFD, and a
+// text that then exceeds the maximum size (see [Scanner.Buffer]) is not
+// handed over: the Scanner stops with an error wrapping [ErrTooLong]. The
+// slice is valid only during the call. A Scanner with no comment function
+// skips comments at no extra cost.
 func (s *Scanner) OnComment(fn func(comment []byte)) {
 	s.onComment = fn
 }
