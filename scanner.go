@@ -102,6 +102,7 @@ type Scanner struct {
 	dataShort           bool // the fast path expects a short data line (see dataLineEnd)
 	started             bool // Next has been called
 	pending             bool // an event was returned; its buffers are reset by the next Next
+	generalOnly         bool // tests: every line takes the general path
 	onComment           func(comment []byte)
 
 	// The event being assembled: a data buffer, event type buffer and last
@@ -231,7 +232,7 @@ func (s *Scanner) Next() bool {
 		// The data, id and comment lines already in the buffer, and a
 		// blank line after them, take the fast path (see dataRun); what
 		// it leaves, the general one.
-		if !s.fastReady() || !s.dataRun() {
+		if s.generalOnly || !s.fastReady() || !s.dataRun() {
 			line, ok := s.readLine()
 			if !ok {
 				s.curType, s.curData = nil, nil
