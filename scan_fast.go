@@ -129,11 +129,11 @@ loop:
 			// The value runs from after the colon and an optional space
 			// to the line end i. (buf[i] is a CR or LF, so the space test
 			// stays within the line.)
-			i = s.dataLineEnd(p)
+			v := p + len(dataPrefix)
+			i = s.dataLineEnd(v)
 			if i < 0 || i-p > s.max || !s.validLine(p, i) {
 				break loop // for the general path
 			}
-			v := p + len(dataPrefix)
 			if buf[v] == ' ' {
 				v++
 			}
@@ -156,12 +156,12 @@ loop:
 			if len(buf)-p <= len(idPrefix) || string(buf[p:p+len(idPrefix)]) != idPrefix {
 				break loop
 			}
+			v := p + len(idPrefix)
 			var nul bool
-			i, nul = s.otherLineEnd(p)
+			i, nul = s.otherLineEnd(v)
 			if i < 0 || i-p > s.max || !s.validLine(p, i) {
 				break loop
 			}
-			v := p + len(idPrefix)
 			if buf[v] == ' ' {
 				v++
 			}
@@ -175,11 +175,11 @@ loop:
 			if len(buf)-p <= len(eventPrefix) || string(buf[p:p+len(eventPrefix)]) != eventPrefix {
 				break loop
 			}
-			i, _ = s.otherLineEnd(p)
+			v := p + len(eventPrefix)
+			i, _ = s.otherLineEnd(v)
 			if i < 0 || i-p > s.max || !s.validLine(p, i) {
 				break loop
 			}
-			v := p + len(eventPrefix)
 			if buf[v] == ' ' {
 				v++
 			}
@@ -189,7 +189,7 @@ loop:
 				break loop // for the general path, which makes the call
 			}
 			// A comment changes nothing: only its end is needed.
-			i, _ = s.otherLineEnd(p)
+			i, _ = s.otherLineEnd(p + 1)
 			if i < 0 || i-p > s.max {
 				break loop // not all in the buffer, or too long: for the general path
 			}
@@ -226,12 +226,13 @@ loop:
 	return blank
 }
 
-// otherLineEnd is lineEnd for the comment, event or id line at p: it
-// returns the index of the CR or LF that ends the line, or -1 when buf
-// holds no line end yet, and whether a NUL byte comes before it. Such lines
-// are nearly always short (heartbeats, types, counters), so scanEOL is
-// tried first; a longer line is searched through the finder, as in
-// lineEnd.
+// otherLineEnd is lineEnd for the comment, event or id line whose bytes
+// from p on are yet to be searched (the field name and colon hold no line
+// end): it returns the index of the CR or LF that ends the line, or -1 when
+// buf holds no line end yet, and whether a NUL byte lies between p and it.
+// Such lines are nearly always short (heartbeats, types, counters), so
+// scanEOL is tried first; a longer line is searched through the finder, as
+// in lineEnd.
 func (s *Scanner) otherLineEnd(p int) (int, bool) {
 	if i, nul := scanEOL(s.buf[p:min(p+shortLine, s.end)]); i >= 0 {
 		return p + i, nul
@@ -249,9 +250,10 @@ func (s *Scanner) otherLineEnd(p int) (int, bool) {
 	return i, bytes.IndexByte(s.buf[p:i], 0) >= 0
 }
 
-// dataLineEnd is lineEnd for the data line at p, tuned for the fast path:
-// it returns the index of the CR or LF that ends the line, or -1 when buf
-// holds no line end yet.
+// dataLineEnd is lineEnd for the data line whose bytes from p on (after
+// "data:") are yet to be searched, tuned for the fast path: it returns the
+// index of the CR or LF that ends the line, or -1 when buf holds no line
+// end yet.
 //
 // Short lines are searched with scanEOL, others with bytescan.IndexEOL
 // through the finder. Which way to try first is predicted from the length
