@@ -156,6 +156,7 @@ func check(t *testing.T, b []byte) {
 	wantHigh := refIndexNonASCII(b)
 	wantI, wantASCII := refIndexEOLNonASCII(b)
 	wantN, wantInc := refValidUTF8(b)
+	checkVectorUTF8(t, b, wantN)
 	for _, m := range allImpls {
 		if got := m.indexEOL(b); got != wantEOL {
 			t.Fatalf("%s: IndexEOL(%q) = %d, want %d", m.name, b, got, wantEOL)
@@ -280,6 +281,7 @@ func TestShortSequences(t *testing.T) {
 func checkUTF8(t *testing.T, b []byte) {
 	t.Helper()
 	wantN, wantInc := refValidUTF8(b)
+	checkVectorUTF8(t, b, wantN)
 	for _, m := range allImpls {
 		if n, inc := m.validUTF8(b); n != wantN || inc != wantInc {
 			t.Fatalf("%s: ValidUTF8(%q) = %d, %t, want %d, %t", m.name, b, n, inc, wantN, wantInc)

@@ -1,6 +1,9 @@
+//go:build !amd64 || purego
+
 package bytescan
 
-// Until the vectorised routines land, every platform uses the portable code.
+// Without a vectorised path for this platform (or with the purego build
+// tag), every function is the portable code.
 
 func indexEOL(b []byte) int                       { return indexEOLGeneric(b) }
 func indexNonASCII(b []byte) int                  { return indexNonASCIIGeneric(b) }
