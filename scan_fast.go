@@ -74,9 +74,9 @@ const idPrefix = FieldID + ":"
 const shortDataLine = 24
 
 // fastReady reports whether the line at the read position may be taken by
-// dataRun: it is in the buffer and starts with 'd', 'e', 'i' or, when
-// there is no comment function, ':'; the BOM has been decided; and the
-// event's data can still be kept as a view.
+// dataRun: it is in the buffer and starts with 'd', 'e', 'i' or ':' (a
+// comment, which dataRun leaves when there is a comment function); the BOM
+// has been decided; and the event's data can still be kept as a view.
 // An LF left over from a CRLF is consumed first if it is in the buffer, as
 // readLine would. It is small enough to be inlined into Next, so that other
 // lines pay only these checks for the fast path.
@@ -88,7 +88,7 @@ func (s *Scanner) fastReady() bool {
 		return false
 	}
 	c := s.buf[s.start]
-	return c == 'd' || c == 'i' || c == 'e' || c == ':' && s.onComment == nil
+	return c == 'd' || c == 'i' || c == 'e' || c == ':'
 }
 
 // takeLF ends a pending CRLF: the byte at the read position, which must be
