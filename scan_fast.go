@@ -129,8 +129,18 @@ loop:
 			// The value runs from after the colon and an optional space
 			// to the line end i. (buf[i] is a CR or LF, so the space test
 			// stays within the line.)
+			// Short lines are searched with scanEOL, here; others with
+			// bytescan.IndexEOL, in dataLineEnd. Which way to try first is
+			// predicted from the length of the data line before.
 			v := p + len(dataPrefix)
-			i = s.dataLineEnd(v)
+			if !s.dataShort {
+				i = s.dataLineEnd(v)
+			} else if i, _ = scanEOL(buf[v:min(v+shortLine, len(buf))]); i >= 0 {
+				s.dataShort = i <= shortDataLine
+				i += v
+			} else if len(buf)-v > shortLine {
+				i = s.dataLineEnd(v)
+			}
 			if i < 0 || i-p > s.max || !s.validLine(p, i) {
 				break loop // for the general path
 			}
@@ -158,7 +168,11 @@ loop:
 			}
 			v := p + len(idPrefix)
 			var nul bool
-			i, nul = s.otherLineEnd(v)
+			if i, nul = scanEOL(buf[v:min(v+shortLine, len(buf))]); i >= 0 {
+				i += v
+			} else {
+				i, nul = s.longLineEnd(v)
+			}
 			if i < 0 || i-p > s.max || !s.validLine(p, i) {
 				break loop
 			}
@@ -176,7 +190,11 @@ loop:
 				break loop
 			}
 			v := p + len(eventPrefix)
-			i, _ = s.otherLineEnd(v)
+			if i, _ = scanEOL(buf[v:min(v+shortLine, len(buf))]); i >= 0 {
+				i += v
+			} else {
+				i, _ = s.longLineEnd(v)
+			}
 			if i < 0 || i-p > s.max || !s.validLine(p, i) {
 				break loop
 			}
@@ -189,7 +207,11 @@ loop:
 				break loop // for the general path, which makes the call
 			}
 			// A comment changes nothing: only its end is needed.
-			i, _ = s.otherLineEnd(p + 1)
+			if i, _ = scanEOL(buf[p+1 : min(p+1+shortLine, len(buf))]); i >= 0 {
+				i += p + 1
+			} else {
+				i, _ = s.longLineEnd(p + 1)
+			}
 			if i < 0 || i-p > s.max {
 				break loop // not all in the buffer, or too long: for the general path
 			}
@@ -226,17 +248,15 @@ loop:
 	return blank
 }
 
-// otherLineEnd is lineEnd for the comment, event or id line whose bytes
-// from p on are yet to be searched (the field name and colon hold no line
-// end): it returns the index of the CR or LF that ends the line, or -1 when
-// buf holds no line end yet, and whether a NUL byte lies between p and it.
-// Such lines are nearly always short (heartbeats, types, counters), so
-// scanEOL is tried first; a longer line is searched through the finder, as
-// in lineEnd.
-func (s *Scanner) otherLineEnd(p int) (int, bool) {
-	if i, nul := scanEOL(s.buf[p:min(p+shortLine, s.end)]); i >= 0 {
-		return p + i, nul
-	}
+// longLineEnd is lineEnd for a comment, event or id line whose bytes from
+// p on are yet to be searched (the field name and colon hold no line end)
+// and whose next shortLine bytes hold no line end: such lines are nearly
+// always short (heartbeats, types, counters), so dataRun tries scanEOL
+// first, inline. It returns the index of the CR or LF that ends the line,
+// or -1 when buf holds no line end yet, and whether a NUL byte lies
+// between p and it. The line is searched through the finder, as in
+// lineEnd.
+func (s *Scanner) longLineEnd(p int) (int, bool) {
 	if s.end-p <= shortLine {
 		return -1, false
 	}
@@ -250,25 +270,11 @@ func (s *Scanner) otherLineEnd(p int) (int, bool) {
 	return i, bytes.IndexByte(s.buf[p:i], 0) >= 0
 }
 
-// dataLineEnd is lineEnd for the data line whose bytes from p on (after
-// "data:") are yet to be searched, tuned for the fast path: it returns the
-// index of the CR or LF that ends the line, or -1 when buf holds no line
-// end yet.
-//
-// Short lines are searched with scanEOL, others with bytescan.IndexEOL
-// through the finder. Which way to try first is predicted from the length
-// of the data line before.
+// dataLineEnd is lineEnd for a long data line whose bytes from p on (after
+// "data:") are yet to be searched: it returns the index of the CR or LF
+// that ends the line, or -1 when buf holds no line end yet, searching with
+// bytescan.IndexEOL through the finder.
 func (s *Scanner) dataLineEnd(p int) int {
-	if s.dataShort {
-		i, _ := scanEOL(s.buf[p:min(p+shortLine, s.end)])
-		if i >= 0 {
-			s.dataShort = i <= shortDataLine
-			return p + i
-		}
-		if s.end-p <= shortLine {
-			return -1
-		}
-	}
 	i := s.eol.at
 	if i < p {
 		// s.eol.search written out, which saves a call per line.
