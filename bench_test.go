@@ -102,13 +102,14 @@ func reportEvents(b *testing.B, c *corpus.Corpus) {
 }
 
 // BenchmarkBufioLines is the baseline: bufio.Scanner splitting the same
-// bytes into lines, touching each line.
+// bytes into lines, touching each line. It starts with the buffer size a
+// Scanner starts with.
 func BenchmarkBufioLines(b *testing.B) {
 	for _, c := range corpus.All() {
 		b.Run(c.Name, func(b *testing.B) {
 			b.SetBytes(int64(len(c.Bytes)))
 			b.ReportAllocs()
-			buf := make([]byte, 64<<10)
+			buf := make([]byte, initialBufSize)
 			if c.Name == "hugeline" {
 				// Room for the whole line from the start, as the Scanner
 				// has after its first pass: steady state on both sides.
@@ -238,7 +239,8 @@ func TestZeroAllocsPerEvent(t *testing.T) {
 
 // TestCorpusTruth checks each corpus's ground truth, which its generator
 // tallied from the events it wrote, against what the Scanner reads from
-// the bytes fed in random chunks.
+// the bytes fed in random chunks, and fed whole as the benchmarks feed
+// them, with the fast path and with the general path only.
 func TestCorpusTruth(t *testing.T) {
 	for _, c := range corpus.All() {
 		got := scanAll(randomChunks(c.Bytes, 1, 5000), 2*corpus.HugeLineSize)
@@ -248,6 +250,17 @@ func TestCorpusTruth(t *testing.T) {
 		}
 		if got.err != nil || ta.Truth() != c.Truth {
 			t.Errorf("%s: %+v (err %v), truth %+v", c.Name, ta.Truth(), got.err, c.Truth)
+		}
+		for _, general := range []bool{false, true} {
+			s := newBenchScanner(plainReader{bytes.NewReader(c.Bytes)}, c)
+			s.generalOnly = general
+			var ta corpus.Tally
+			for s.Next() {
+				ta.Add(s.Type(), s.ID(), s.Data())
+			}
+			if s.Err() != nil || ta.Truth() != c.Truth {
+				t.Errorf("%s, fed whole, general path only %v: %+v (err %v), truth %+v", c.Name, general, ta.Truth(), s.Err(), c.Truth)
+			}
 		}
 	}
 }

@@ -345,6 +345,46 @@ func scanRef(r io.Reader, buf []byte, max int) (refResult, error) {
 	return res, s.Err()
 }
 
+// checkPaths reads input twice, in the same chunks with the same buffer
+// and limit, once as usual and once with every line on the general path
+// (sse.GeneralOnly), and fails t unless both report the same: events,
+// retry time, last event ID, error, and (with a comment function, which
+// keeps comments off the fast path) comments in order among the events. It
+// does so with and without a comment function.
+func checkPaths(t *testing.T, input []byte, seed uint64, bufSize, max int) {
+	t.Helper()
+	run := func(general, comments bool) (refResult, []string, string) {
+		s := sse.NewScanner(fuzzChunks(input, seed))
+		s.Buffer(make([]byte, bufSize), max)
+		if general {
+			sse.GeneralOnly(s)
+		}
+		var log []string
+		if comments {
+			s.OnComment(func(c []byte) { log = append(log, "comment "+string(c)) })
+		}
+		var res refResult
+		for s.Next() {
+			res.events = append(res.events, refEvent{Type: string(s.Type()), ID: string(s.ID()), Data: string(s.Data())})
+			log = append(log, "event")
+		}
+		res.retry, res.retryOK = s.Retry()
+		res.lastID = s.LastEventID()
+		return res, log, fmt.Sprint(s.Err())
+	}
+	for _, comments := range []bool{false, true} {
+		fast, fastLog, fastErr := run(false, comments)
+		gen, genLog, genErr := run(true, comments)
+		if fastErr != genErr {
+			t.Fatalf("OnComment %v: Err() = %s, general path %s", comments, fastErr, genErr)
+		}
+		checkRef(t, fast, gen)
+		if !slices.Equal(fastLog, genLog) {
+			t.Fatalf("OnComment %v: comments and events\n got %q\ngeneral path %q", comments, fastLog, genLog)
+		}
+	}
+}
+
 // checkRef fails t unless got, read by the Scanner, equals want, from the
 // reference parser.
 func checkRef(t *testing.T, got, want refResult) {
@@ -365,7 +405,9 @@ func checkRef(t *testing.T, got, want refResult) {
 // FuzzScanner reads arbitrary bytes, in chunks chosen by seed and with an
 // initial buffer of 1 to 64 bytes, and checks that the Scanner reports
 // exactly what the reference parser does: the events, the retry time and
-// the last event ID at the end.
+// the last event ID at the end; and that the fast path and the general
+// path report the same (checkPaths). Run with and without -tags purego,
+// it checks both implementations of internal/bytescan.
 func FuzzScanner(f *testing.F) {
 	for i, v := range fuzzVectors(f) {
 		f.Add(v.bytes(f), uint64(i))
@@ -380,6 +422,7 @@ func FuzzScanner(f *testing.F) {
 			t.Fatalf("Err() = %v", err)
 		}
 		checkRef(t, got, want)
+		checkPaths(t, input, seed, int(1+seed%64), 3*len(input)+16)
 	})
 }
 
@@ -407,6 +450,7 @@ func FuzzLimits(f *testing.F) {
 		buf := make([]byte, seed%8192)
 		r := &countingReader{r: fuzzChunks(input, seed)}
 		got, err := scanRef(r, buf, size)
+		checkPaths(t, input, seed, len(buf), size)
 		for _, e := range got.events {
 			// The default type, "message", comes from no line of the
 			// stream, so it may be longer than a tiny limit.

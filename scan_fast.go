@@ -2,20 +2,24 @@ package sse
 
 import (
 	"bytes"
-	"unicode/utf8"
+
+	"github.com/fastsse/sse/internal/bytescan"
 )
 
-// The fast path for data, id and comment lines.
+// The fast path for data, event, id and comment lines.
 //
 // Most lines of real streams are "data:" lines, and most of them arrive
-// many to a Read, often with an "id:" line or heartbeat comments between
-// them. The general path takes each line through readLine, nextLine,
-// processLine, splitField and appendData, which re-check the BOM and the
-// pending LF of a CRLF, switch on the field name and decide again how the
-// value is kept. dataRun does the same work in one loop over the buffered
-// lines, for the lines whose outcome is known in advance. It takes a line
-// only when the whole line, up to its CR or LF, is in the buffer and within
-// the line limit, so that nextLine would return it without reading.
+// many to a Read, often with "event:" and "id:" lines or heartbeat comments
+// between them. The general path takes each line through readLine,
+// nextLine, processLine, splitField and appendData, which re-check the BOM
+// and the pending LF of a CRLF, switch on the field name and decide again
+// how the value is kept. dataRun does the same work in one loop over the
+// buffered lines, for the lines whose outcome is known in advance. It
+// takes a line only when the whole line, up to its CR or LF, is in the
+// buffer and within the line limit, so that nextLine would return it
+// without reading, and only when the line is valid UTF-8 (see
+// Scanner.valid: a line that ends before the mark needs no check), so
+// that no U+FFFD is to be substituted.
 //
 // The fast path runs only after the BOM check and while the event's data is
 // a view into the buffer or there is none yet (see fastReady): once a data
@@ -24,28 +28,29 @@ import (
 //
 //   - a line starting with "data:", so its field name is "data" (the first
 //     colon is at index 4) and its value starts after the colon and one
-//     optional space, exactly where splitField cuts it; the value must be
-//     valid UTF-8, so it is kept as it is, with no U+FFFD to substitute,
-//     and the event's data must stay within the data limit with this value
-//     added, so that appendData would extend the view in place;
-//   - a line starting with "id:", whose value, cut the same way, is valid
-//     UTF-8: it is copied to the ID buffer as processLine would, unless it
-//     contains NUL, when it is ignored; being no longer than its line, it
-//     is within the limit that checkDecoded applies;
+//     optional space, exactly where splitField cuts it; the event's data
+//     must stay within the data limit with this value added, so that
+//     appendData would extend the view in place;
+//   - a line starting with "event:", whose value, cut the same way, becomes
+//     the event type as processLine would set it; being no longer than its
+//     line, it is within the limit that checkDecoded applies;
+//   - a line starting with "id:", whose value is copied to the ID buffer as
+//     processLine would, unless it contains NUL (which the line search
+//     notices on its way), when it is ignored;
 //   - a comment (a line starting with a colon) when no comment function is
 //     set: it changes nothing, so only its end is looked for. With a
 //     comment function, comments are left to the general path, which
 //     decodes them and makes the call.
 //
-// Any other line (another field, a comment with a comment function, a
-// partial line, invalid UTF-8, a limit about to be exceeded) is left
-// unconsumed, with the Scanner's state as the general path expects it, and
-// the general path then does exactly what it did before the fast path
-// existed. A blank line right after a line the fast path took is consumed
-// too, and Next then handles it as it handles a blank line from readLine:
-// the event is dispatched, or, when no data line was seen, only the ID and
-// the event type buffer are settled. The fast path never reads, so an event
-// is still returned as soon as its blank line is in the buffer.
+// Any other line (another field, a partial line, invalid UTF-8, a limit
+// about to be exceeded) is left unconsumed, with the Scanner's state as the
+// general path expects it, and the general path then does exactly what it
+// did before the fast path existed. A blank line right after a line the
+// fast path took is consumed too, and Next then handles it as it handles a
+// blank line from readLine: the event is dispatched, or, when no data line
+// was seen, only the ID and the event type buffer are settled. The fast path
+// never reads, so an event is still returned as soon as its blank line is
+// in the buffer.
 //
 // Lines the fast path takes are not counted in the general path's
 // predictions of line length (longData, longOther), which only affects how
@@ -55,22 +60,26 @@ import (
 // a colon.
 const dataPrefix = FieldData + ":"
 
+// eventPrefix is how a line starts when its field name is "event" and it has
+// a colon.
+const eventPrefix = FieldEvent + ":"
+
 // idPrefix is how a line starts when its field name is "id" and it has a
 // colon.
 const idPrefix = FieldID + ":"
 
 // shortDataLine is the longest data line, in bytes, after which the fast path
 // expects the next one to be short too, and searches it with scanEOL rather
-// than with IndexByte (see dataLineEnd).
+// than with bytescan.IndexEOL (see dataLineEnd).
 const shortDataLine = 24
 
 // fastReady reports whether the line at the read position may be taken by
-// dataRun: it is in the buffer and starts with 'd', 'i' or, when there is
-// no comment function, ':'; the BOM has been decided; and the event's data
-// can still be kept as a view. An LF left over from a CRLF is consumed
-// first if it is in the buffer, as readLine would. It is small enough to be
-// inlined into Next, so that other lines pay only these checks for the fast
-// path.
+// dataRun: it is in the buffer and starts with 'd', 'e', 'i' or ':' (a
+// comment, which dataRun leaves when there is a comment function); the BOM
+// has been decided; and the event's data can still be kept as a view.
+// An LF left over from a CRLF is consumed first if it is in the buffer, as
+// readLine would. It is small enough to be inlined into Next, so that other
+// lines pay only these checks for the fast path.
 func (s *Scanner) fastReady() bool {
 	if s.skipLF && s.start < s.end {
 		s.takeLF()
@@ -79,7 +88,7 @@ func (s *Scanner) fastReady() bool {
 		return false
 	}
 	c := s.buf[s.start]
-	return c == 'd' || c == 'i' || c == ':' && s.onComment == nil
+	return c == 'd' || c == 'i' || c == 'e' || c == ':'
 }
 
 // takeLF ends a pending CRLF: the byte at the read position, which must be
@@ -91,8 +100,8 @@ func (s *Scanner) takeLF() {
 	s.skipLF = false
 }
 
-// dataRun consumes the complete data, id and comment lines at the read
-// position, as described above, and a blank line that follows them. It
+// dataRun consumes the complete data, event, id and comment lines at the
+// read position, as described above, and a blank line that follows them. It
 // returns true when it consumed that blank line, so the event is to be
 // dispatched now (or, with no data, the block ended). The caller must have
 // checked fastReady.
@@ -112,53 +121,31 @@ func (s *Scanner) dataRun() (blank bool) {
 loop:
 	for p < len(buf) {
 		var i int // the line end
-		switch c := buf[p]; {
-		case c == ':' && s.onComment == nil:
-			// A comment changes nothing: only its end is needed.
-			i, _ = s.otherLineEnd(p)
-			if i < 0 || i-p > s.max {
-				break loop // not all in the buffer, or too long: for the general path
-			}
-		case c == 'i':
-			if len(buf)-p <= len(idPrefix) || string(buf[p:p+len(idPrefix)]) != idPrefix {
-				break loop
-			}
-			var ascii bool
-			i, ascii = s.otherLineEnd(p)
-			if i < 0 || i-p > s.max {
-				break loop
-			}
-			v := p + len(idPrefix)
-			if buf[v] == ' ' {
-				v++
-			}
-			if !ascii && !utf8.Valid(buf[v:i]) {
-				break loop // the general path substitutes U+FFFD
-			}
-			// An id with NUL is ignored. The value is no longer than its
-			// line, so it is within the limit.
-			if bytes.IndexByte(buf[v:i], 0) < 0 {
-				s.idBuf = append(s.idBuf[:0], buf[v:i]...)
-				s.idSet = true
-			}
-		default:
+		switch buf[p] {
+		case 'd':
 			if len(buf)-p <= len(dataPrefix) || string(buf[p:p+len(dataPrefix)]) != dataPrefix {
 				break loop
 			}
 			// The value runs from after the colon and an optional space
 			// to the line end i. (buf[i] is a CR or LF, so the space test
 			// stays within the line.)
-			var ascii bool
-			i, ascii = s.dataLineEnd(p)
-			if i < 0 || i-p > s.max {
-				break loop // not all in the buffer, or too long: for the general path
-			}
+			// Short lines are searched with scanEOL, here; others with
+			// bytescan.IndexEOL, in dataLineEnd. Which way to try first is
+			// predicted from the length of the data line before.
 			v := p + len(dataPrefix)
+			if !s.dataShort {
+				i = s.dataLineEnd(v)
+			} else if i, _ = scanEOL(buf[v:min(v+shortLine, len(buf))]); i >= 0 {
+				s.dataShort = i <= shortDataLine
+				i += v
+			} else if len(buf)-v > shortLine {
+				i = s.dataLineEnd(v)
+			}
+			if i < 0 || i-p > s.max || !s.validLine(p, i) {
+				break loop // for the general path
+			}
 			if buf[v] == ' ' {
 				v++
-			}
-			if !ascii && !utf8.Valid(buf[v:i]) {
-				break loop // the general path substitutes U+FFFD
 			}
 			if from < 0 {
 				// The first value is a view of its line.
@@ -175,6 +162,61 @@ loop:
 				to += 1 + copy(buf[to+1:], buf[v:i])
 			}
 			lines++
+		case 'i':
+			if len(buf)-p <= len(idPrefix) || string(buf[p:p+len(idPrefix)]) != idPrefix {
+				break loop
+			}
+			v := p + len(idPrefix)
+			var nul bool
+			if i, nul = scanEOL(buf[v:min(v+shortLine, len(buf))]); i >= 0 {
+				i += v
+			} else {
+				i, nul = s.longLineEnd(v)
+			}
+			if i < 0 || i-p > s.max || !s.validLine(p, i) {
+				break loop
+			}
+			if buf[v] == ' ' {
+				v++
+			}
+			// An id with NUL is ignored. The value is no longer than its
+			// line, so it is within the limit.
+			if !nul {
+				s.idBuf = append(s.idBuf[:0], buf[v:i]...)
+				s.idSet = true
+			}
+		case 'e':
+			if len(buf)-p <= len(eventPrefix) || string(buf[p:p+len(eventPrefix)]) != eventPrefix {
+				break loop
+			}
+			v := p + len(eventPrefix)
+			if i, _ = scanEOL(buf[v:min(v+shortLine, len(buf))]); i >= 0 {
+				i += v
+			} else {
+				i, _ = s.longLineEnd(v)
+			}
+			if i < 0 || i-p > s.max || !s.validLine(p, i) {
+				break loop
+			}
+			if buf[v] == ' ' {
+				v++
+			}
+			s.typeBuf = append(s.typeBuf[:0], buf[v:i]...)
+		case ':':
+			if s.onComment != nil {
+				break loop // for the general path, which makes the call
+			}
+			// A comment changes nothing: only its end is needed.
+			if i, _ = scanEOL(buf[p+1 : min(p+1+shortLine, len(buf))]); i >= 0 {
+				i += p + 1
+			} else {
+				i, _ = s.longLineEnd(p + 1)
+			}
+			if i < 0 || i-p > s.max {
+				break loop // not all in the buffer, or too long: for the general path
+			}
+		default:
+			break loop
 		}
 		p = i + 1
 		if buf[i] == '\r' {
@@ -206,95 +248,45 @@ loop:
 	return blank
 }
 
-// otherLineEnd is lineEnd for the comment or id line at p: it returns the
-// index of the CR or LF that ends the line, or -1 when buf holds no line end
-// yet, and whether the line is all ASCII. Such lines are nearly always
-// short (heartbeats, counters), so scanEOL is tried first; a longer line is
-// searched through the finders, as in lineEnd.
-func (s *Scanner) otherLineEnd(p int) (int, bool) {
-	if i, ascii := scanEOL(s.buf[p:min(p+shortLine, s.end)]); i >= 0 {
-		return p + i, ascii
-	}
+// longLineEnd is lineEnd for a comment, event or id line whose bytes from
+// p on are yet to be searched (the field name and colon hold no line end)
+// and whose next shortLine bytes hold no line end: such lines are nearly
+// always short (heartbeats, types, counters), so dataRun tries scanEOL
+// first, inline. It returns the index of the CR or LF that ends the line,
+// or -1 when buf holds no line end yet, and whether a NUL byte lies
+// between p and it. The line is searched through the finder, as in
+// lineEnd.
+func (s *Scanner) longLineEnd(p int) (int, bool) {
 	if s.end-p <= shortLine {
 		return -1, false
 	}
-	i := s.lf.at
+	i := s.eol.at
 	if i < p {
-		i = s.lf.search(s.buf, p, s.end, '\n')
-	}
-	j := s.cr.at
-	if j < p {
-		j = s.cr.search(s.buf, p, s.end, '\r')
-	}
-	if j >= 0 && (i < 0 || j < i) {
-		i = j
+		i = s.eol.search(s.buf, p, s.end)
 	}
 	if i < 0 {
 		return -1, false
 	}
-	h := s.high.at
-	if h < p {
-		h = s.high.searchHigh(s.buf, p, s.end)
-	}
-	return i, h < 0 || h >= i
+	return i, bytes.IndexByte(s.buf[p:i], 0) >= 0
 }
 
-// dataLineEnd is lineEnd for the data line at p, tuned for the fast path:
-// it returns the index of the CR or LF that ends the line, or -1 when buf
-// holds no line end yet, and whether the line is all ASCII.
-//
-// Short lines are searched with scanEOL, which finds the end and checks for
-// ASCII in one pass. Others are searched for LF with IndexByte, through the
-// finders. In a stream with no CR and only ASCII, the CR and non-ASCII
-// finders know after one search ahead through the buffer that there are
-// none before the LF, so no further search is made for them until the next
-// Read; otherwise they search on from where they stopped, as in lineEnd.
-// Which way to try first is predicted from the length of the data line
-// before.
-func (s *Scanner) dataLineEnd(p int) (int, bool) {
-	if s.dataShort {
-		i, ascii := scanEOL(s.buf[p:min(p+shortLine, s.end)])
-		if i >= 0 {
-			s.dataShort = i <= shortDataLine
-			return p + i, ascii
-		}
-		if s.end-p <= shortLine {
-			return -1, false
-		}
-	}
-	i := s.lf.at
+// dataLineEnd is lineEnd for a long data line whose bytes from p on (after
+// "data:") are yet to be searched: it returns the index of the CR or LF
+// that ends the line, or -1 when buf holds no line end yet, searching with
+// bytescan.IndexEOL through the finder.
+func (s *Scanner) dataLineEnd(p int) int {
+	i := s.eol.at
 	if i < p {
-		// s.lf.search written out, which saves a call per line.
-		lo := max(p, s.lf.scanned)
-		if k := bytes.IndexByte(s.buf[lo:s.end], '\n'); k >= 0 {
+		// s.eol.search written out, which saves a call per line.
+		lo := max(p, s.eol.scanned)
+		if k := bytescan.IndexEOL(s.buf[lo:s.end]); k >= 0 {
 			i = lo + k
-			s.lf.at, s.lf.scanned = i, i+1
+			s.eol.at, s.eol.scanned = i, i+1
 		} else {
-			i = -1
-			s.lf.at, s.lf.scanned = -1, s.end
+			s.eol.at, s.eol.scanned = -1, s.end
+			return -1
 		}
-	}
-	// A CR before i (or anywhere, when there is no LF) ends the line
-	// first. The finder needs no search when it has already looked
-	// further without finding one.
-	lim := i
-	if i < 0 {
-		lim = s.end
-	}
-	j := s.cr.at
-	if j < p && s.cr.scanned < lim {
-		j = s.cr.search(s.buf, p, s.end, '\r')
-	}
-	if j >= 0 && (i < 0 || j < i) {
-		i = j
-	}
-	if i < 0 {
-		return -1, false
 	}
 	s.dataShort = i-p <= shortDataLine
-	h := s.high.at
-	if h < p && s.high.scanned < i {
-		h = s.high.searchHigh(s.buf, p, s.end)
-	}
-	return i, h < 0 || h >= i
+	return i
 }

@@ -102,6 +102,24 @@ var fastPathStreams = []string{
 	"data: a\nid: 3\n",
 	"data: a\nid: 3",
 	"id: 3\n\ndata: a\n\nid: 4\n",
+	// Event lines, which the fast path takes: with each line end, values
+	// with and without the space, empty, non-ASCII, invalid UTF-8 (for the
+	// general path), long, and names that only start like "event".
+	"event: t\ndata: a\n\n",
+	"event:t\r\ndata: a\r\nevent: u\r\n\r\n",
+	"event: t\revent:\rdata: a\r\r",
+	"event: h\u00e9\ndata: \u65e5\u672c\ndata: b\n\n",
+	"event: \xff\ndata: a\n\nevent: b\xe2\x82\ndata: b\n\n",
+	"event:  two\ndata: a\n\nevent\ndata: b\n\n",
+	"events: x\ndata: a\n\neventx: y\ndata: b\n\nEvent: z\ndata: c\n\n",
+	"event: " + strings.Repeat("t", 100) + "\nid: " + strings.Repeat("i", 90) + "\ndata: a\n\n",
+	"event: t\nid: 1\ndata: a\n\nevent: u\nid: 2\ndata: b\n\n",
+	"event: t\n\ndata: a\n\n",
+	// NUL in id values, found by the line search: short and long lines,
+	// NUL before and next to other control bytes.
+	"id: 1\ndata: a\n\nid: \x00\ndata: b\n\nid: 2\x00\ndata: c\n\n",
+	"id: 7\ndata: a\n\nid: \t\x00\x0b" + strings.Repeat("n", 80) + "\ndata: b\n\nid: " + strings.Repeat("m", 80) + "\x00\ndata: c\n\n",
+	"id: a\tb\x0cc\ndata: x\n\n",
 	// Unterminated events and lines at the end of the stream.
 	"data: a\ndata: b\n",
 	"data: a\ndata: b",
@@ -213,6 +231,8 @@ func TestFastPathRandomStreams(t *testing.T) {
 		"", "", "", "datum: x",
 		":", ": ping", ":x", ": \xff", ": " + strings.Repeat("c", 70), ": ping",
 		"id:", "id: 4", "id: \x00", "id: \xe2\x82", "id: " + strings.Repeat("i", 70), "id",
+		"event: e", "event:", "event: \xff", "event: h\u00e9", "event: " + strings.Repeat("e", 70), "event",
+		"data: \u65e5\u672c\u8a9e", "data: \U0001F680 " + strings.Repeat("\u00e9", 40), "id: \u00e9\x00",
 	}
 	ends := []string{"\n", "\n", "\n", "\r\n", "\r"}
 	rng := rand.New(rand.NewPCG(1, 2))

@@ -7,7 +7,8 @@ import (
 	"fmt"
 	"io"
 	"time"
-	"unicode/utf8"
+
+	"github.com/fastsse/sse/internal/bytescan"
 )
 
 const (
@@ -31,6 +32,12 @@ const (
 	// maxEmptyReads is how many successive (0, nil) reads are tolerated
 	// before the reader is judged broken, as in bufio.
 	maxEmptyReads = 100
+
+	// validAhead is how far past the line it is asked about the UTF-8
+	// check runs in one go (see validate): far enough to pay for the call
+	// over many lines, near enough that the bytes are still in the
+	// processor's cache when the lines are taken.
+	validAhead = 16 << 10
 )
 
 // ErrTooLong is returned by [Scanner.Err] when a line, or the data of one
@@ -70,21 +77,32 @@ type Scanner struct {
 	max int
 
 	start, end int
-	lf, cr     finder // cached searches for the next LF and CR in buf[start:end]
-	high       finder // cached search for the next byte that is not ASCII
+	eol        finder // cached search for the next CR or LF in buf[start:end]
+
+	// valid is how far the buffered bytes are known to be valid UTF-8:
+	// every line yet to be taken that ends at or before valid lies in a
+	// run of bytes that bytescan.ValidUTF8 accepted, a run that started
+	// at a line start or where the run before it stopped. Lines start at
+	// character boundaries (after an ASCII CR or LF, or a BOM), so such a
+	// line is valid UTF-8 itself. Each buffered byte is checked once, but
+	// for the bytes of a character cut off by the end of the buffered
+	// bytes and, after an invalid byte, the rest of its line. valid moves
+	// with the bytes when they slide to the front of buf.
+	valid int
 
 	eof       bool  // r reported io.EOF
 	err       error // sticky error other than io.EOF
 	readErr   error // an error from r, reported once the bytes before it are used
 	bomDone   bool  // the start of the stream has been checked for a BOM
 	skipLF    bool  // the last line ended in CR: an LF right after it belongs to it
-	lineASCII bool  // the line being processed is known to be all ASCII
+	lineValid bool  // the line being processed is valid UTF-8
 
 	// Predictions of whether the next line is long (see lineEnd).
 	longData, longOther bool
 	dataShort           bool // the fast path expects a short data line (see dataLineEnd)
 	started             bool // Next has been called
 	pending             bool // an event was returned; its buffers are reset by the next Next
+	generalOnly         bool // tests: every line takes the general path
 	onComment           func(comment []byte)
 
 	// The event being assembled: a data buffer, event type buffer and last
@@ -109,38 +127,24 @@ type Scanner struct {
 	scratch          []byte // decoded comment, when invalid UTF-8
 }
 
-// finder remembers where the next occurrence of a byte is, so that a line
+// finder remembers where the next line end (CR or LF) is, so that a line
 // search resumes where it stopped instead of rescanning: each byte of the
-// stream is searched at most once for LF and once for CR, however the stream
-// is chunked. at is the index in buf of the next occurrence at or after the
-// read position, or -1 when there is none in buf[:scanned].
+// stream is searched at most once, however the stream is chunked. at is the
+// index in buf of the next line end at or after the read position, or -1
+// when there is none in buf[:scanned].
 type finder struct {
 	at, scanned int
 }
 
-// search returns the index of the first c in buf[from:end], or -1, using
-// and updating what earlier searches found. Callers first check the cached
-// f.at themselves, which keeps the common case free of a call.
-func (f *finder) search(buf []byte, from, end int, c byte) int {
+// search returns the index of the first CR or LF in buf[from:end], or -1,
+// using and updating what earlier searches found. Callers first check the
+// cached f.at themselves, which keeps the common case free of a call.
+func (f *finder) search(buf []byte, from, end int) int {
 	lo := max(from, f.scanned)
 	if lo >= end {
 		return -1
 	}
-	if i := bytes.IndexByte(buf[lo:end], c); i >= 0 {
-		f.at, f.scanned = lo+i, lo+i+1
-		return f.at
-	}
-	f.at, f.scanned = -1, end
-	return -1
-}
-
-// searchHigh is search for the first byte that is not ASCII.
-func (f *finder) searchHigh(buf []byte, from, end int) int {
-	lo := max(from, f.scanned)
-	if lo >= end {
-		return -1
-	}
-	if i := indexHigh(buf[lo:end]); i >= 0 {
+	if i := bytescan.IndexEOL(buf[lo:end]); i >= 0 {
 		f.at, f.scanned = lo+i, lo+i+1
 		return f.at
 	}
@@ -158,12 +162,12 @@ func (f *finder) shift(n int) {
 
 // NewScanner returns a Scanner that reads the event stream from r.
 func NewScanner(r io.Reader) *Scanner {
-	return &Scanner{r: r, max: DefaultMaxSize, lf: finder{at: -1}, cr: finder{at: -1}, high: finder{at: -1}}
+	return &Scanner{r: r, max: DefaultMaxSize, eol: finder{at: -1}}
 }
 
 // Buffer sets the initial buffer to use when reading and the maximum size,
-// in bytes, of a line, of one event's data and of its event type and ID
-// once invalid UTF-8 in them is replaced. The buffer grows, by doubling, up
+// in bytes, of a line, of one event's data, and of its event type and ID
+// and of a comment's text once invalid UTF-8 in them is replaced. The buffer grows, by doubling, up
 // to max+1 bytes (the room to see the end of a line of max bytes) or 64
 // bytes, whichever is larger; when buf is nil or has no capacity a buffer
 // is allocated. The default maximum is [DefaultMaxSize].
@@ -181,8 +185,11 @@ func (s *Scanner) Buffer(buf []byte, max int) {
 // OnComment registers fn to be called with the text of each comment line (a
 // line starting with a colon) as it is read, for instance to watch a
 // server's heartbeats. The text excludes the colon and, like a field value,
-// one following space. The slice is valid only during the call. A Scanner
-// with no comment function skips comments at no extra cost.
+// one following space; invalid UTF-8 in it is replaced by U+FFFD, and a
+// text that then exceeds the maximum size (see [Scanner.Buffer]) is not
+// handed over: the Scanner stops with an error wrapping [ErrTooLong]. The
+// slice is valid only during the call. A Scanner with no comment function
+// skips comments at no extra cost.
 func (s *Scanner) OnComment(fn func(comment []byte)) {
 	s.onComment = fn
 }
@@ -194,7 +201,7 @@ func (s *Scanner) OnComment(fn func(comment []byte)) {
 func (s *Scanner) Reset(r io.Reader) {
 	s.r = r
 	s.start, s.end = 0, 0
-	s.lf, s.cr, s.high = finder{at: -1}, finder{at: -1}, finder{at: -1}
+	s.eol, s.valid = finder{at: -1}, 0
 	s.eof, s.err, s.readErr, s.bomDone, s.skipLF = false, nil, nil, false, false
 	s.resetEvent()
 	s.curType, s.curData = nil, nil
@@ -225,7 +232,7 @@ func (s *Scanner) Next() bool {
 		// The data, id and comment lines already in the buffer, and a
 		// blank line after them, take the fast path (see dataRun); what
 		// it leaves, the general one.
-		if !s.fastReady() || !s.dataRun() {
+		if s.generalOnly || !s.fastReady() || !s.dataRun() {
 			line, ok := s.readLine()
 			if !ok {
 				s.curType, s.curData = nil, nil
@@ -308,7 +315,7 @@ func (s *Scanner) processLine(line []byte) {
 // longer, moves the data to dataBuf.
 func (s *Scanner) appendData(value []byte) {
 	s.dataLines++
-	valid := s.lineASCII || utf8.Valid(value)
+	valid := s.lineValid
 	switch {
 	case s.dataLines == 1 && valid:
 		s.viewing, s.dataView = true, value
@@ -347,9 +354,9 @@ func (s *Scanner) checkDecoded(v []byte) {
 }
 
 // appendValue appends a field value of the current line to dst, decoding
-// invalid UTF-8 unless the line is known to be ASCII.
+// invalid UTF-8 unless the line is known to be valid.
 func (s *Scanner) appendValue(dst, value []byte) []byte {
-	if s.lineASCII {
+	if s.lineValid {
 		return append(dst, value...)
 	}
 	return appendUTF8(dst, value)
@@ -364,13 +371,19 @@ func (s *Scanner) ownData() {
 	}
 }
 
-// comment hands a comment's text to the comment function.
+// comment hands a comment's text to the comment function. Decoded, text
+// holding invalid UTF-8 may outgrow the limit, as an event type or ID may:
+// then the Scanner stops with ErrTooLong instead.
 func (s *Scanner) comment(text []byte) {
 	if len(text) > 0 && text[0] == ' ' {
 		text = text[1:]
 	}
-	if !utf8.Valid(text) {
+	if !s.lineValid {
 		s.scratch = appendUTF8(s.scratch[:0], text)
+		if len(s.scratch) > s.max {
+			s.err = fmt.Errorf("sse: comment exceeds %d bytes once decoded: %w", s.max, ErrTooLong)
+			return
+		}
 		text = s.scratch
 	}
 	s.onComment(text)
@@ -418,7 +431,7 @@ func (s *Scanner) nextLine() (line []byte, ok bool) {
 			return s.buf[s.start-1 : s.start-1], true
 		}
 	}
-	i, ascii := s.lineEnd()
+	i := s.lineEnd()
 	if i < 0 {
 		return nil, false
 	}
@@ -427,60 +440,63 @@ func (s *Scanner) nextLine() (line []byte, ok bool) {
 		return nil, false
 	}
 	s.skipLF = s.buf[i] == '\r'
-	s.lineASCII = ascii
+	s.lineValid = s.validLine(s.start, i)
 	line = s.buf[s.start:i]
 	s.start = i + 1
 	return line, true
 }
 
 // lineEnd returns the index in buf of the CR or LF that ends the line
-// starting at s.start, or -1 when buf holds no line end yet, and whether the
-// line is all ASCII.
+// starting at s.start, or -1 when buf holds no line end yet.
 //
-// Short lines are searched with scanEOL, which finds the end and checks for
-// ASCII in one pass; long ones with IndexByte (through the finders, which
-// resume where an earlier search of the same line stopped) and isASCII,
-// which are faster per byte but cost more per call. Which search to try
-// first is predicted from the lines before, separately for data lines and
-// other lines: real streams repeat their shapes.
-func (s *Scanner) lineEnd() (int, bool) {
+// Short lines are searched with scanEOL; long ones with bytescan.IndexEOL
+// through the finder, which resumes where an earlier search of the same
+// line stopped, and is faster per byte but costs more per call. Which
+// search to try first is predicted from the lines before, separately for
+// data lines and other lines: real streams repeat their shapes.
+func (s *Scanner) lineEnd() int {
 	if s.start == s.end {
-		return -1, false
+		return -1
 	}
 	long := &s.longOther
 	if s.buf[s.start] == 'd' {
 		long = &s.longData
 	}
 	if !*long {
-		i, ascii := scanEOL(s.buf[s.start:min(s.start+shortLine, s.end)])
-		if i >= 0 {
-			return s.start + i, ascii
+		if i, _ := scanEOL(s.buf[s.start:min(s.start+shortLine, s.end)]); i >= 0 {
+			return s.start + i
 		}
 		if s.end-s.start <= shortLine {
-			return -1, false
+			return -1
 		}
 		*long = true
 	}
-	i := s.lf.at
+	i := s.eol.at
 	if i < s.start {
-		i = s.lf.search(s.buf, s.start, s.end, '\n')
+		i = s.eol.search(s.buf, s.start, s.end)
 	}
-	j := s.cr.at
-	if j < s.start {
-		j = s.cr.search(s.buf, s.start, s.end, '\r')
+	if i >= 0 {
+		*long = i-s.start > shortLine
 	}
-	if j >= 0 && (i < 0 || j < i) {
-		i = j
-	}
-	if i < 0 {
-		return -1, false
-	}
-	*long = i-s.start > shortLine
-	h := s.high.at
-	if h < s.start {
-		h = s.high.searchHigh(s.buf, s.start, s.end)
-	}
-	return i, h < 0 || h >= i
+	return i
+}
+
+// validLine reports whether the line buf[p:i] is valid UTF-8: p is the
+// start of a line yet to be taken and i its end.
+func (s *Scanner) validLine(p, i int) bool {
+	return i <= s.valid || s.validate(p, i)
+}
+
+// validate moves the valid mark on past the line buf[p:i], if it can, and
+// reports whether the line is valid UTF-8. It checks on from the mark, or
+// from p when the mark has fallen behind p (after invalid UTF-8), up to
+// validAhead bytes past the mark or to the line end, whichever is further,
+// within the buffered bytes.
+func (s *Scanner) validate(p, i int) bool {
+	lo := max(s.valid, p)
+	n, _ := bytescan.ValidUTF8(s.buf[lo:min(max(i, lo+validAhead), s.end)])
+	s.valid = lo + n
+	return s.valid >= i
 }
 
 // skipBOM strips a byte order mark at the start of the stream. It returns
@@ -520,9 +536,8 @@ func (s *Scanner) fill() bool {
 		// bytes about to be overwritten: copy it out first.
 		s.ownData()
 		n := copy(s.buf, s.buf[s.start:s.end])
-		s.lf.shift(s.start)
-		s.cr.shift(s.start)
-		s.high.shift(s.start)
+		s.eol.shift(s.start)
+		s.valid = max(s.valid-s.start, 0)
 		s.start, s.end = 0, n
 	}
 	if s.end == len(s.buf) {

@@ -710,6 +710,50 @@ func TestScannerComments(t *testing.T) {
 	})
 }
 
+// TestScannerCommentDecodedLimit checks that a comment of invalid UTF-8,
+// whose line fits the limit but whose decoded text (three bytes of U+FFFD
+// per bad byte) does not, is not handed to the comment function: the
+// Scanner stops with ErrTooLong, as it does for an event type or ID.
+func TestScannerCommentDecodedLimit(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		max     int
+		n       int  // bad bytes in the comment
+		tooLong bool // decoded, the comment exceeds max
+	}{
+		{"small limit, decoded too long", 100, 90, true},
+		{"small limit, decoded exactly at the limit", 99, 33, false},
+		{"small limit, decoded one past the limit", 98, 33, true},
+		{"default limit, 900 KiB line", DefaultMaxSize, 900 << 10, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := ":" + strings.Repeat("\xff", tc.n) + "\ndata: x\n\n"
+			for _, r := range []io.Reader{strings.NewReader(in), iotest.HalfReader(strings.NewReader(in))} {
+				s := NewScanner(r)
+				s.Buffer(nil, tc.max)
+				longest, calls := 0, 0
+				s.OnComment(func(c []byte) {
+					calls++
+					longest = max(longest, len(c))
+				})
+				ok := s.Next()
+				if longest > tc.max {
+					t.Fatalf("a comment of %d bytes was handed over, limit %d", longest, tc.max)
+				}
+				if tc.tooLong {
+					if ok || !errors.Is(s.Err(), ErrTooLong) || calls != 0 {
+						t.Fatalf("Next %v, err %v, %d calls; want ErrTooLong and no call", ok, s.Err(), calls)
+					}
+					continue
+				}
+				if !ok || string(s.Data()) != "x" || calls != 1 || longest != 3*tc.n {
+					t.Fatalf("Next %v (err %v), data %q, %d calls, longest %d", ok, s.Err(), s.Data(), calls, longest)
+				}
+			}
+		})
+	}
+}
+
 // counter is an EventSetter that keeps nothing of what it is given.
 type counter struct{ n int }
 

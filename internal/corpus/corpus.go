@@ -66,7 +66,17 @@ func (ta *Tally) Truth() Truth {
 }
 
 // Names lists the corpora in a stable order.
-var Names = []string{"small", "json", "multiline", "crlf", "comments", "llm", "hugeline"}
+//
+// The first six are ASCII. The real-text ones follow: events with a type
+// and an id on every event (typed, typed-crlf); JSON and multi-line text
+// with accented words, a few percent of their bytes not ASCII
+// (json-accents, multiline-accents); LLM deltas in Chinese, Japanese and
+// with emoji (llm-zh, llm-ja, llm-emoji). hugeline comes last.
+var Names = []string{
+	"small", "json", "multiline", "crlf", "comments", "llm",
+	"typed", "typed-crlf", "json-accents", "multiline-accents", "llm-zh", "llm-ja", "llm-emoji",
+	"hugeline",
+}
 
 // target is the approximate size of each generated corpus.
 const target = 2 << 20
@@ -140,6 +150,13 @@ func generate() {
 	add(multiline())
 	add(comments())
 	add(llm())
+	add(typed("typed", "\n"))
+	add(typed("typed-crlf", "\r\n"))
+	add(jsonAccents())
+	add(multilineAccents())
+	add(llmText("llm-zh", 6, zhTokens))
+	add(llmText("llm-ja", 7, jaTokens))
+	add(llmText("llm-emoji", 8, emojiTokens))
 	add(hugeline())
 }
 

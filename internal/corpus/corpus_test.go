@@ -2,8 +2,10 @@ package corpus
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // naiveTruth reads a stream with the simplest reading of WHATWG HTML §9.2.6
@@ -88,6 +90,19 @@ func TestShape(t *testing.T) {
 		{"llm", func(b []byte) bool {
 			return bytes.Contains(b, []byte(`"object":"chat.completion.chunk"`)) && bytes.Contains(b, []byte("data: [DONE]\n\n"))
 		}, "chat.completion.chunk events and [DONE]"},
+		{"typed", func(b []byte) bool { return everyEvent(b, "\n") && !bytes.Contains(b, []byte("\r")) }, "event: and id: in every event, no CR"},
+		{"typed-crlf", func(b []byte) bool {
+			return everyEvent(b, "\r\n") && bytes.Count(b, []byte("\r\n")) == bytes.Count(b, []byte("\n"))
+		}, "event: and id: in every event, every line ending in CRLF"},
+		{"json-accents", func(b []byte) bool { return between(nonASCII(b), 1, 3) && bytes.Contains(b, []byte("\ndata: {")) }, "JSON, 1-3% non-ASCII"},
+		{"multiline-accents", func(b []byte) bool {
+			return between(nonASCII(b), 3, 6) && Get("multiline-accents").Truth.Events*3 <= bytes.Count(b, []byte("data: "))
+		}, "3 or more data lines per event, 3-6% non-ASCII"},
+		{"llm-zh", func(b []byte) bool { return between(nonASCII(b), 3, 10) && bytes.Contains(b, []byte("世界")) }, "Chinese deltas"},
+		{"llm-ja", func(b []byte) bool {
+			return between(nonASCII(b), 3, 10) && bytes.Contains(b, []byte("ありがとう"))
+		}, "Japanese deltas"},
+		{"llm-emoji", func(b []byte) bool { return between(nonASCII(b), 1, 5) && bytes.Contains(b, []byte("🚀")) }, "deltas with emoji"},
 		{"hugeline", func(b []byte) bool {
 			return Get("hugeline").Truth.Events == 1 && Get("hugeline").Truth.Bytes == HugeLineSize
 		}, "one event of HugeLineSize bytes"},
@@ -99,6 +114,45 @@ func TestShape(t *testing.T) {
 	}
 }
 
+// everyEvent reports whether every event block of b, whose lines end in
+// eol, has an event and an id line.
+func everyEvent(b []byte, eol string) bool {
+	blocks := bytes.Split(b, []byte(eol+eol))
+	for _, blk := range blocks[:len(blocks)-1] {
+		if !bytes.HasPrefix(blk, []byte("event: ")) || !bytes.Contains(blk, []byte(eol+"id: ")) {
+			return false
+		}
+	}
+	return len(blocks) > 1
+}
+
+// nonASCII returns the percentage of the bytes of b that are not ASCII.
+func nonASCII(b []byte) float64 {
+	n := 0
+	for _, c := range b {
+		if c >= 0x80 {
+			n++
+		}
+	}
+	return 100 * float64(n) / float64(len(b))
+}
+
+func between(x, lo, hi float64) bool { return lo <= x && x <= hi }
+
+// TestASCII checks which corpora are pure ASCII, and that all are valid
+// UTF-8.
+func TestASCII(t *testing.T) {
+	asciiOnes := []string{"small", "json", "multiline", "crlf", "comments", "llm", "typed", "typed-crlf", "hugeline"}
+	for _, c := range All() {
+		if ascii := nonASCII(c.Bytes) == 0; ascii != slices.Contains(asciiOnes, c.Name) {
+			t.Errorf("%s: ASCII is %v", c.Name, ascii)
+		}
+		if !utf8.Valid(c.Bytes) {
+			t.Errorf("%s: invalid UTF-8", c.Name)
+		}
+	}
+}
+
 // TestDeterministic checks that generating a corpus again gives the same
 // bytes and truth: benchmark results stay comparable across runs.
 func TestDeterministic(t *testing.T) {
@@ -106,6 +160,12 @@ func TestDeterministic(t *testing.T) {
 		func() *Corpus { return small("small", "\n") },
 		func() *Corpus { return small("crlf", "\r\n") },
 		jsonEvents, multiline, comments, llm, hugeline,
+		func() *Corpus { return typed("typed", "\n") },
+		func() *Corpus { return typed("typed-crlf", "\r\n") },
+		jsonAccents, multilineAccents,
+		func() *Corpus { return llmText("llm-zh", 6, zhTokens) },
+		func() *Corpus { return llmText("llm-ja", 7, jaTokens) },
+		func() *Corpus { return llmText("llm-emoji", 8, emojiTokens) },
 	} {
 		a, b := gen(), gen()
 		if !bytes.Equal(a.Bytes, b.Bytes) || a.Truth != b.Truth {

@@ -119,7 +119,9 @@ func draw(rs []*benchdata.Result, verdicts []peers.Verdict, date, machine, setti
 		return (math.Log10(v) - decLo) / (end - decLo) * areaW
 	}
 
-	rows := (len(panels) + cols - 1) / cols
+	// One slot more than the panels: the one after the last holds how to
+	// read the chart.
+	rows := (len(panels) + cols) / cols
 	panelH := headH + len(peers.Parsers)*rowH + axisH
 	height := headerH + rows*(panelH+panelGap) + footerH
 
@@ -156,8 +158,9 @@ func draw(rs []*benchdata.Result, verdicts []peers.Verdict, date, machine, setti
 		py := float64(headerH + (i/cols)*(panelH+panelGap))
 		drawPanel(&s, px, py, corpus.Names[i], bars, x, decLo, decHi)
 	}
-	if n := len(panels); n%cols != 0 {
-		// The free slot holds how to read the chart.
+	{
+		// The slot after the last panel holds how to read the chart.
+		n := len(panels)
 		px := float64(margin + (n%cols)*(panelW+gap))
 		py := float64(headerH + (n/cols)*(panelH+panelGap))
 		text(&s, px, py+16, 15, "#111", "bold", "start", "How to read this")

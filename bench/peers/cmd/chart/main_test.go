@@ -61,6 +61,7 @@ func TestDraw(t *testing.T) {
 		"250 MB/s ≠ truth",                   // r3labs on crlf: the fourth parser, 1000/4 MB/s
 		"fastsse 2.0× the best peer (go-sse)",
 		"fastsse 3.0× the best peer (launchdarkly)", // hugeline: go-sse failed
+		"How to read this",                          // in the slot after the last panel, whatever their number
 	} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("chart lacks %q", want)
