@@ -57,8 +57,16 @@ func sizeName(n int) string {
 	}
 }
 
-// benchInputs runs fn for each size and kind of text.
-func benchInputs(b *testing.B, kinds []bool, fn func(b *testing.B, in []byte)) {
+// path is one way of computing a benchmarked function, reduced to an int
+// so that every path runs in the same loop.
+type path struct {
+	name string
+	f    func([]byte) int
+}
+
+// benchPaths runs each path on each size and kind of text (ASCII when
+// kinds holds true, text when it holds false), reporting throughput.
+func benchPaths(b *testing.B, kinds []bool, paths []path) {
 	for _, n := range benchSizes {
 		for _, ascii := range kinds {
 			in := benchText(n, ascii)
@@ -66,10 +74,14 @@ func benchInputs(b *testing.B, kinds []bool, fn func(b *testing.B, in []byte)) {
 			if !ascii {
 				kind = "text"
 			}
-			b.Run(sizeName(n)+"-"+kind, func(b *testing.B) {
-				b.SetBytes(int64(len(in)))
-				fn(b, in)
-			})
+			for _, p := range paths {
+				b.Run(sizeName(n)+"-"+kind+"/"+p.name, func(b *testing.B) {
+					b.SetBytes(int64(len(in)))
+					for b.Loop() {
+						sink += p.f(in)
+					}
+				})
+			}
 		}
 	}
 }
@@ -77,83 +89,38 @@ func benchInputs(b *testing.B, kinds []bool, fn func(b *testing.B, in []byte)) {
 var sink int
 
 func BenchmarkIndexEOL(b *testing.B) {
-	benchInputs(b, []bool{true}, func(b *testing.B, in []byte) {
-		b.Run("api", func(b *testing.B) {
-			for b.Loop() {
-				sink += IndexEOL(in)
-			}
-		})
-		b.Run("generic", func(b *testing.B) {
-			for b.Loop() {
-				sink += indexEOLGeneric(in)
-			}
-		})
-		b.Run("bytes.IndexByte", func(b *testing.B) {
-			for b.Loop() {
-				sink += bytes.IndexByte(in, '\n')
-			}
-		})
+	benchPaths(b, []bool{true}, []path{
+		{"api", IndexEOL},
+		{"generic", indexEOLGeneric},
+		{"bytes.IndexByte", func(in []byte) int { return bytes.IndexByte(in, '\n') }},
 	})
 }
 
 func BenchmarkIndexNonASCII(b *testing.B) {
-	benchInputs(b, []bool{true}, func(b *testing.B, in []byte) {
-		b.Run("api", func(b *testing.B) {
-			for b.Loop() {
-				sink += IndexNonASCII(in)
-			}
-		})
-		b.Run("generic", func(b *testing.B) {
-			for b.Loop() {
-				sink += indexNonASCIIGeneric(in)
-			}
-		})
+	benchPaths(b, []bool{true}, []path{
+		{"api", IndexNonASCII},
+		{"generic", indexNonASCIIGeneric},
 	})
 }
 
 func BenchmarkIndexEOLNonASCII(b *testing.B) {
-	benchInputs(b, []bool{true, false}, func(b *testing.B, in []byte) {
-		b.Run("api", func(b *testing.B) {
-			for b.Loop() {
-				i, _ := IndexEOLNonASCII(in)
-				sink += i
-			}
-		})
-		b.Run("generic", func(b *testing.B) {
-			for b.Loop() {
-				i, _ := indexEOLNonASCIIGeneric(in)
-				sink += i
-			}
-		})
-		b.Run("bytes.IndexByte", func(b *testing.B) {
-			for b.Loop() {
-				sink += bytes.IndexByte(in, '\n')
-			}
-		})
+	benchPaths(b, []bool{true, false}, []path{
+		{"api", func(in []byte) int { i, _ := IndexEOLNonASCII(in); return i }},
+		{"generic", func(in []byte) int { i, _ := indexEOLNonASCIIGeneric(in); return i }},
+		{"bytes.IndexByte", func(in []byte) int { return bytes.IndexByte(in, '\n') }},
 	})
 }
 
 func BenchmarkValidUTF8(b *testing.B) {
-	benchInputs(b, []bool{true, false}, func(b *testing.B, in []byte) {
-		b.Run("api", func(b *testing.B) {
-			for b.Loop() {
-				n, _ := ValidUTF8(in)
-				sink += n
+	benchPaths(b, []bool{true, false}, []path{
+		{"api", func(in []byte) int { n, _ := ValidUTF8(in); return n }},
+		{"generic", func(in []byte) int { n, _ := validUTF8Generic(in); return n }},
+		{"utf8.Valid", func(in []byte) int {
+			if utf8.Valid(in) {
+				return 1
 			}
-		})
-		b.Run("generic", func(b *testing.B) {
-			for b.Loop() {
-				n, _ := validUTF8Generic(in)
-				sink += n
-			}
-		})
-		b.Run("utf8.Valid", func(b *testing.B) {
-			for b.Loop() {
-				if utf8.Valid(in) {
-					sink++
-				}
-			}
-		})
+			return 0
+		}},
 	})
 }
 
