@@ -2,7 +2,10 @@
 
 package bytescan
 
-import "testing"
+import (
+	"testing"
+	"unicode/utf8"
+)
 
 // archImpls returns the assembly routines, when this processor has AVX2.
 // The search routines take inputs of any length themselves; validUTF8Vector
@@ -33,7 +36,7 @@ func checkVectorUTF8(t *testing.T, b []byte, n int) {
 	if !useAVX2 || len(b) < minVector {
 		return
 	}
-	m := validUTF8AVX2(b, &utf8Tables)
+	m, clean := validUTF8AVX2(b, &utf8Tables)
 	blocks := len(b) &^ 31
 	// Every byte of the prefix that is in a whole block, and the rest of
 	// its character, is passed.
@@ -43,6 +46,11 @@ func checkVectorUTF8(t *testing.T, b []byte, n int) {
 	}
 	if m%32 != 0 || m < want || m > blocks {
 		t.Fatalf("validUTF8AVX2(%q) = %d, want a multiple of 32 in [%d, %d] (valid prefix %d)", b, m, want, blocks, n)
+	}
+	// Clean means the blocks hold only whole characters, and the vector
+	// routine stopped for want of a block.
+	if clean && (len(b)-m >= 32 || n < m || !utf8.Valid(b[:m])) {
+		t.Fatalf("validUTF8AVX2(%q) = %d, clean, with %d bytes valid", b, m, n)
 	}
 	// An error shows at most three bytes after the start of the invalid
 	// sequence (at n); a block after it is never reached.

@@ -431,7 +431,7 @@ bothFound:
 	VZEROUPPER
 	RET
 
-// func validUTF8AVX2(b []byte, t *vectorTables) int
+// func validUTF8AVX2(b []byte, t *vectorTables) (n int, clean bool)
 //
 // Registers across the loop:
 //   Y7  the block before (zero before the first), for the bytes 1 to 3 back
@@ -440,7 +440,7 @@ bothFound:
 //   Y8  0x80 in every byte      Y9  0x70        Y10 0x60
 //   Y11 cutOff                  Y12 b2High      Y13 b1Low
 //   Y14 b1High                  Y15 0x0F
-TEXT ·validUTF8AVX2(SB), NOSPLIT, $0-40
+TEXT ·validUTF8AVX2(SB), NOSPLIT, $0-41
 	MOVQ b_base+0(FP), SI
 	MOVQ b_len+8(FP), CX
 	MOVQ t+24(FP), AX
@@ -449,32 +449,41 @@ TEXT ·validUTF8AVX2(SB), NOSPLIT, $0-40
 	VBROADCASTI128 16(AX), Y13
 	VBROADCASTI128 32(AX), Y12
 	VMOVDQU 48(AX), Y11
-	MOVL $0x0f, AX
-	MOVQ AX, X15
-	VPBROADCASTB X15, Y15
-	MOVL $0x60, AX
-	MOVQ AX, X10
-	VPBROADCASTB X10, Y10
-	MOVL $0x70, AX
-	MOVQ AX, X9
-	VPBROADCASTB X9, Y9
-	MOVL $0x80, AX
-	MOVQ AX, X8
-	VPBROADCASTB X8, Y8
+	VPBROADCASTB 80(AX), Y15
+	VPBROADCASTB 81(AX), Y10
+	VPBROADCASTB 82(AX), Y9
+	VPBROADCASTB 83(AX), Y8
 	VPXOR Y7, Y7, Y7
 	VPXOR Y6, Y6, Y6
 
 utf8Loop:
+	// Two blocks of ASCII at a time, as long as they last.
+	CMPQ CX, $64
+	JB   utf8Block
+	VMOVDQU (SI), Y0
+	VMOVDQU 32(SI), Y1
+	VPOR Y1, Y0, Y2
+	VPMOVMSKB Y2, AX
+	TESTL AX, AX
+	JNZ  utf8Block
+	VPTEST Y6, Y6            // unless the block before ends inside a character
+	JNZ  utf8Stop
+	VMOVDQA Y1, Y7
+	ADDQ $64, SI
+	SUBQ $64, CX
+	JMP  utf8Loop
+
+utf8Block:
 	CMPQ CX, $32
-	JB   utf8Stop
+	JB   utf8Tail
 	VMOVDQU (SI), Y0
 	VPMOVMSKB Y0, AX
 	TESTL AX, AX
 	JNZ  utf8Mixed
-	// All ASCII: valid, unless the block before ends inside a character.
 	VPTEST Y6, Y6
 	JNZ  utf8Stop
 	VMOVDQA Y0, Y7
+	VPXOR Y6, Y6, Y6
 	ADDQ $32, SI
 	SUBQ $32, CX
 	JMP  utf8Loop
@@ -515,8 +524,19 @@ utf8Mixed:
 	SUBQ $32, CX
 	JMP  utf8Loop
 
-utf8Stop:
+utf8Tail:
+	// Fewer than 32 bytes are left, and every block was valid: clean
+	// unless the last one ends inside a character.
+	VPTEST Y6, Y6
+	SETEQ clean+40(FP)
 	SUBQ DI, SI
-	MOVQ SI, ret+32(FP)
+	MOVQ SI, n+32(FP)
+	VZEROUPPER
+	RET
+
+utf8Stop:
+	MOVB $0, clean+40(FP)
+	SUBQ DI, SI
+	MOVQ SI, n+32(FP)
 	VZEROUPPER
 	RET

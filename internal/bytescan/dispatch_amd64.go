@@ -5,7 +5,9 @@ package bytescan
 import "golang.org/x/sys/cpu"
 
 // useAVX2 reports whether the processor and the operating system support
-// AVX2, so that the vectorised routines may run. It is decided once.
+// AVX2, so that the vectorised routines may run. It is decided once. The
+// assembly reads it too (it must stay a bool variable), and the tests set
+// it to false to run the assembly as it runs without AVX2.
 var useAVX2 = cpu.X86.HasAVX2
 
 // minVector is the shortest input handed to validUTF8AVX2, which needs at
@@ -43,7 +45,15 @@ func validUTF8(b []byte) (n int, incomplete bool) {
 // incomplete always come from the portable code, and the vector routine
 // only decides how far it may skip.
 func validUTF8Vector(b []byte) (n int, incomplete bool) {
-	m := validUTF8AVX2(b, &utf8Tables)
+	m, clean := validUTF8AVX2(b, &utf8Tables)
+	if clean {
+		// b[:m] is valid and ends with a whole character.
+		if m == len(b) {
+			return m, false
+		}
+		n, incomplete = validUTF8Generic(b[m:])
+		return m + n, incomplete
+	}
 	if m == 0 {
 		return validUTF8Generic(b)
 	}
@@ -60,8 +70,9 @@ func validUTF8Vector(b []byte) (n int, incomplete bool) {
 
 // validUTF8AVX2 returns how many bytes of b, a multiple of 32, it proved
 // to be valid UTF-8 but for a character that may be cut off at that point
-// (see validUTF8Vector), using the lookup tables t. len(b) must be at least
-// 32.
+// (see validUTF8Vector), using the lookup tables t, and whether it stopped
+// only because fewer than 32 bytes were left, after a whole character.
+// len(b) must be at least 32.
 //
 //go:noescape
-func validUTF8AVX2(b []byte, t *vectorTables) int
+func validUTF8AVX2(b []byte, t *vectorTables) (n int, clean bool)

@@ -1,6 +1,7 @@
 package bytescan
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/bits"
 )
@@ -39,8 +40,25 @@ func firstByte(t uint64) int {
 	return bits.TrailingZeros64(t) >> 3
 }
 
+// Long inputs are searched a chunk at a time with bytes.IndexByte, which
+// the standard library vectorises on most platforms: once for LF, then for
+// CR in the bytes before the LF. Searching a chunk at a time bounds the
+// bytes searched in vain for LF when a CR comes first.
+const (
+	longInput = 64  // the length from which inputs are searched by chunk
+	chunk     = 512 // the chunk's length
+)
+
 // indexEOLGeneric is IndexEOL in portable Go.
 func indexEOLGeneric(b []byte) int {
+	if len(b) >= longInput {
+		for n := 0; n < len(b); n += chunk {
+			if i := indexEOLChunk(b[n:min(n+chunk, len(b))]); i >= 0 {
+				return n + i
+			}
+		}
+		return -1
+	}
 	n := 0
 	for ; len(b)-n >= 16; n += 16 {
 		x := binary.LittleEndian.Uint64(b[n:])
@@ -65,6 +83,18 @@ func indexEOLGeneric(b []byte) int {
 		}
 	}
 	return -1
+}
+
+// indexEOLChunk is IndexEOL through bytes.IndexByte.
+func indexEOLChunk(c []byte) int {
+	i := bytes.IndexByte(c, '\n')
+	if i >= 0 {
+		c = c[:i]
+	}
+	if j := bytes.IndexByte(c, '\r'); j >= 0 {
+		return j
+	}
+	return i
 }
 
 // indexNonASCIIGeneric is IndexNonASCII in portable Go. It tests 32 bytes
@@ -95,6 +125,21 @@ func indexNonASCIIGeneric(b []byte) int {
 // that finds the line end and collects the high bits of the bytes before
 // it.
 func indexEOLNonASCIIGeneric(b []byte) (int, bool) {
+	if len(b) >= longInput {
+		ascii := true
+		for n := 0; n < len(b); n += chunk {
+			c := b[n:min(n+chunk, len(b))]
+			i := indexEOLChunk(c)
+			if i >= 0 {
+				c = c[:i]
+			}
+			ascii = ascii && indexNonASCIIGeneric(c) < 0
+			if i >= 0 {
+				return n + i, ascii
+			}
+		}
+		return -1, ascii
+	}
 	var high uint64 // the OR of the bytes passed: its msb bits flag non-ASCII
 	n := 0
 	for ; len(b)-n >= 8; n += 8 {

@@ -41,12 +41,21 @@ var leads = func() (t [256]uint8) {
 	return t
 }()
 
-// validUTF8Generic is ValidUTF8 in portable Go: a word of eight ASCII bytes
-// at a time, a sequence at a time otherwise.
+// validUTF8Generic is ValidUTF8 in portable Go: runs of ASCII four or one
+// words of eight bytes at a time, the rest a character at a time.
 func validUTF8Generic(b []byte) (n int, incomplete bool) {
 	for n < len(b) {
-		if len(b)-n >= 8 && binary.LittleEndian.Uint64(b[n:])&msb == 0 {
-			n += 8
+		if r := b[n:]; len(r) >= 8 && binary.LittleEndian.Uint64(r)&msb == 0 {
+			// A run of ASCII: skip it 32, then 8 bytes at a time.
+			r = r[8:]
+			for len(r) >= 32 && (binary.LittleEndian.Uint64(r)|binary.LittleEndian.Uint64(r[8:])|
+				binary.LittleEndian.Uint64(r[16:])|binary.LittleEndian.Uint64(r[24:]))&msb == 0 {
+				r = r[32:]
+			}
+			for len(r) >= 8 && binary.LittleEndian.Uint64(r)&msb == 0 {
+				r = r[8:]
+			}
+			n = len(b) - len(r)
 			continue
 		}
 		c := b[n]
@@ -54,11 +63,29 @@ func validUTF8Generic(b []byte) (n int, incomplete bool) {
 			n++
 			continue
 		}
-		k, ok := sequence(b[n:])
-		if !ok {
+		info := leads[c]
+		size := int(info & 7)
+		if size == 0 {
+			return n, false
+		}
+		if len(b)-n < size {
+			k, _ := sequence(b[n:]) // cut off, unless invalid already
 			return n, k < 0
 		}
-		n += k
+		if r := acceptRanges[info>>4]; b[n+1] < r.lo || b[n+1] > r.hi {
+			return n, false
+		}
+		switch size {
+		case 3:
+			if b[n+2]&0xC0 != 0x80 {
+				return n, false
+			}
+		case 4:
+			if b[n+2]&0xC0 != 0x80 || b[n+3]&0xC0 != 0x80 {
+				return n, false
+			}
+		}
+		n += size
 	}
 	return n, false
 }

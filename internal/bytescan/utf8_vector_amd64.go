@@ -23,8 +23,9 @@ package bytescan
 // and XORed into twoConts's bit, which is also 0x80: the pair is an error
 // when exactly one of the two holds.
 //
-// A block whose bytes are all ASCII is skipped with one test, after a check
-// that the block before does not end inside a character (cutOff).
+// Blocks whose bytes are all ASCII are skipped with one test, two blocks at
+// a time where there are two, after a check that the block before does not
+// end inside a character (cutOff).
 
 // The kinds of pair errors, one bit each. overlong4 and tooLarge1000 share
 // a bit: their union is still a product of nibble sets.
@@ -69,6 +70,10 @@ type vectorTables struct {
 	// value at the first 29 places, below F0 three from the end, below
 	// E0 two from the end, below C0 at the end.
 	cutOff [32]byte
+	// consts are broadcast to every byte: the nibble mask, and the
+	// values subtracted from the bytes 2 and 3 back to leave 0x80 set
+	// exactly in those at or above E0 and F0, and that 0x80.
+	consts [4]byte
 }
 
 var utf8Tables = func() (t vectorTables) {
@@ -87,5 +92,6 @@ var utf8Tables = func() (t vectorTables) {
 		t.cutOff[i] = 0xFF
 	}
 	t.cutOff[29], t.cutOff[30], t.cutOff[31] = 0xEF, 0xDF, 0xBF
+	t.consts = [4]byte{0x0F, 0xE0 - 0x80, 0xF0 - 0x80, 0x80}
 	return t
 }()

@@ -2,7 +2,11 @@
 
 package bytescan
 
-import "testing"
+import (
+	"slices"
+	"testing"
+	"unsafe"
+)
 
 // TestPairTables checks the vector validation's lookup tables on every
 // pair of bytes against the rules of UTF-8 for a byte b2 after a byte b1:
@@ -40,5 +44,16 @@ func TestPairTables(t *testing.T) {
 				t.Errorf("pair %02X %02X: lookup %08b, want %08b", b1, b2, got, want)
 			}
 		}
+	}
+}
+
+// TestTablesLayout checks the offsets at which validUTF8AVX2 loads the
+// tables.
+func TestTablesLayout(t *testing.T) {
+	var v vectorTables
+	got := []uintptr{unsafe.Offsetof(v.b1High), unsafe.Offsetof(v.b1Low), unsafe.Offsetof(v.b2High), unsafe.Offsetof(v.cutOff), unsafe.Offsetof(v.consts)}
+	want := []uintptr{0, 16, 32, 48, 80}
+	if !slices.Equal(got, want) {
+		t.Fatalf("offsets %v, want %v (see validUTF8AVX2)", got, want)
 	}
 }
