@@ -96,6 +96,19 @@ type child struct {
 
 	mu     sync.Mutex
 	output bytes.Buffer // everything else it wrote, for errors
+
+	waitOnce sync.Once
+	waitErr  error // what cmd.Wait returned
+}
+
+// wait waits for c to exit, once its stdout has ended, and returns what
+// cmd.Wait returned. After it, everything c wrote on stderr is in output.
+func (c *child) wait() error {
+	c.waitOnce.Do(func() {
+		<-c.done
+		c.waitErr = c.cmd.Wait()
+	})
+	return c.waitErr
 }
 
 // startChild starts this program as a child with role and spec.
@@ -174,6 +187,13 @@ func (c *child) next(want string, timeout time.Duration) (string, error) {
 			return c.expect(line, want)
 		default:
 		}
+		// Its stderr (why it ended) is copied until it has exited.
+		exited := make(chan struct{})
+		go func() { c.wait(); close(exited) }()
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+		}
 		return "", c.errorf("ended while waiting for %q", want)
 	case <-t.C:
 		return "", fmt.Errorf("%w: %w", errTimeout, c.errorf("no %q within %v", want, timeout))
@@ -214,10 +234,7 @@ func (c *child) stop(grace time.Duration) error {
 		}
 	}()
 	exited := make(chan error, 1)
-	go func() {
-		<-c.done
-		exited <- c.cmd.Wait()
-	}()
+	go func() { exited <- c.wait() }()
 	var err error
 	select {
 	case err = <-exited:
