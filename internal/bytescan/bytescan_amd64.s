@@ -433,13 +433,66 @@ bothFound:
 
 // func validUTF8AVX2(b []byte, t *vectorTables) (n int, clean bool)
 //
+// The first block is checked against a zero block before it, with the
+// bytes 1, 2 and 3 back made by shuffles. Every later block is at least 32
+// bytes into b, so the bytes 1, 2 and 3 back are read from memory instead,
+// at SI-1, SI-2 and SI-3: loads, which run beside the table shuffles,
+// rather than four more shuffles. The main loop takes 64 bytes at a time:
+// one test skips them if they are ASCII; otherwise both 32-byte blocks are
+// checked, independently, their errors ORed, and tested once; only on an
+// error does it look which block has it, and stops at that block's start
+// (the portable code then finds the error).
+//
+// In text with a little non-ASCII (a few percent) whether 64 bytes are
+// ASCII is a coin toss, and a branch on it is mispredicted often. So once
+// 64 bytes are not ASCII, the loop checks every 128 bytes in full
+// (utf8Full, which is right for ASCII too), with one test for errors, and
+// goes back to skipping ASCII only after asciiRun ASCII 128-byte runs in a
+// row, counted without a branch. On an error there, it checks the 128
+// bytes again 64 at a time, which finds the block that has it.
+//
 // Registers across the loop:
-//   Y7  the block before (zero before the first), for the bytes 1 to 3 back
-//   Y6  the bytes of the block before that may start a character cut off
-//       by its end (nonzero bytes), or zero
+//   R9  the ASCII 128-byte runs in a row (utf8Full)   R11 zero
+//   Y6  the bytes of the last block that may start a character cut off by
+//       its end (nonzero bytes), or zero (utf8Full recomputes it on leaving)
 //   Y8  0x80 in every byte      Y9  0x70        Y10 0x60
 //   Y11 cutOff                  Y12 b2High      Y13 b1Low
 //   Y14 b1High                  Y15 0x0F
+
+// asciiRun is how many ASCII 128-byte runs in a row take utf8Full back to
+// skipping ASCII.
+#define asciiRun 2
+
+// UTF8ERRORS sets err to the errors of the block cur, given its bytes 1, 2
+// and 3 back in back1, back2, back3 (which it overwrites), using t1 as
+// scratch.
+#define UTF8ERRORS(cur, back1, back2, back3, t1, err) \
+	VPSRLW $4, back1, err \
+	VPAND Y15, err, err \
+	VPSHUFB err, Y14, err \
+	VPAND Y15, back1, back1 \
+	VPSHUFB back1, Y13, back1 \
+	VPAND back1, err, err \
+	VPSRLW $4, cur, t1 \
+	VPAND Y15, t1, t1 \
+	VPSHUFB t1, Y12, t1 \
+	VPAND t1, err, err \
+	VPSUBUSB Y10, back2, back2 \
+	VPSUBUSB Y9, back3, back3 \
+	VPOR back3, back2, back2 \
+	VPAND Y8, back2, back2 \
+	VPXOR back2, err, err
+
+// UTF8NEXT checks the block at off(SI) in utf8Full: Y1 holds it after.
+#define UTF8NEXT(off) \
+	VMOVDQU off(SI), Y1 \
+	VMOVDQU (off-1)(SI), Y2 \
+	VMOVDQU (off-2)(SI), Y3 \
+	VMOVDQU (off-3)(SI), Y4 \
+	VPOR Y1, Y0, Y0 \
+	UTF8ERRORS(Y1, Y2, Y3, Y4, Y7, Y6) \
+	VPOR Y6, Y5, Y5
+
 TEXT ·validUTF8AVX2(SB), NOSPLIT, $0-41
 	MOVQ b_base+0(FP), SI
 	MOVQ b_len+8(FP), CX
@@ -453,76 +506,124 @@ TEXT ·validUTF8AVX2(SB), NOSPLIT, $0-41
 	VPBROADCASTB 81(AX), Y10
 	VPBROADCASTB 82(AX), Y9
 	VPBROADCASTB 83(AX), Y8
-	VPXOR Y7, Y7, Y7
+	XORL R11, R11
+
+	// The first block (len(b) >= 32), after a zero block.
+	VMOVDQU (SI), Y0
 	VPXOR Y6, Y6, Y6
+	VPMOVMSKB Y0, AX
+	TESTL AX, AX
+	JZ   utf8FirstDone       // ASCII: valid, and nothing is cut off
+	VPERM2I128 $0x08, Y0, Y0, Y1 // zero, then the low half of the block
+	VPALIGNR $15, Y1, Y0, Y2 // 1 back
+	VPALIGNR $14, Y1, Y0, Y3 // 2 back
+	VPALIGNR $13, Y1, Y0, Y4 // 3 back
+	UTF8ERRORS(Y0, Y2, Y3, Y4, Y1, Y5)
+	VPTEST Y5, Y5
+	JNZ  utf8Stop
+	VPSUBUSB Y11, Y0, Y6     // where the block ends inside a character
+
+utf8FirstDone:
+	ADDQ $32, SI
+	SUBQ $32, CX
 
 utf8Loop:
-	// Two blocks of ASCII at a time, as long as they last.
+	// Skipping ASCII, 64 bytes at a time.
 	CMPQ CX, $64
-	JB   utf8Block
+	JB   utf8Last
 	VMOVDQU (SI), Y0
 	VMOVDQU 32(SI), Y1
 	VPOR Y1, Y0, Y2
+	XORL R9, R9
 	VPMOVMSKB Y2, AX
 	TESTL AX, AX
-	JNZ  utf8Block
-	VPTEST Y6, Y6            // unless the block before ends inside a character
+	JNZ  utf8Check64
+	// 64 bytes of ASCII: valid unless the block before ends inside a
+	// character.
+	VPTEST Y6, Y6
 	JNZ  utf8Stop
-	VMOVDQA Y1, Y7
 	ADDQ $64, SI
 	SUBQ $64, CX
 	JMP  utf8Loop
 
-utf8Block:
+utf8Full:
+	// Checking every 128 bytes, ASCII or not, without a branch on which;
+	// R9 counts the ASCII ones in a row, up to asciiRun. Y0 collects the
+	// bytes' high bits, Y5 the errors.
+	CMPQ CX, $128
+	JB   utf8Loop
+	VMOVDQU (SI), Y0
+	VMOVDQU -1(SI), Y2
+	VMOVDQU -2(SI), Y3
+	VMOVDQU -3(SI), Y4
+	UTF8ERRORS(Y0, Y2, Y3, Y4, Y7, Y5)
+	UTF8NEXT(32)
+	UTF8NEXT(64)
+	UTF8NEXT(96)
+	VPTEST Y5, Y5
+	JNZ  utf8Error128
+	VPMOVMSKB Y0, AX
+	INCQ R9
+	TESTL AX, AX
+	CMOVQNE R11, R9
+	VPSUBUSB Y11, Y1, Y6     // where the last block ends inside a character
+	ADDQ $128, SI
+	SUBQ $128, CX
+	CMPQ R9, $asciiRun
+	JB   utf8Full
+	JMP  utf8Loop
+
+utf8Error128:
+	// An error in these 128 bytes: check them again 64 at a time, which
+	// stops at the block that has it, after restoring Y6.
+	VMOVDQU -32(SI), Y6
+	VPSUBUSB Y11, Y6, Y6
+	JMP  utf8Loop
+
+utf8Check64:
+	VMOVDQU -1(SI), Y2
+	VMOVDQU -2(SI), Y3
+	VMOVDQU -3(SI), Y4
+	UTF8ERRORS(Y0, Y2, Y3, Y4, Y7, Y5)
+	VMOVDQU 31(SI), Y2
+	VMOVDQU 30(SI), Y3
+	VMOVDQU 29(SI), Y4
+	UTF8ERRORS(Y1, Y2, Y3, Y4, Y7, Y0)
+	VPOR Y0, Y5, Y7
+	VPTEST Y7, Y7
+	JNZ  utf8Error64
+	VPSUBUSB Y11, Y1, Y6     // where the second block ends inside a character
+	ADDQ $64, SI
+	SUBQ $64, CX
+	CMPQ R9, $asciiRun
+	JB   utf8Full
+	JMP  utf8Loop
+
+utf8Last:
+	// One more whole block, if 32 bytes or more are left.
 	CMPQ CX, $32
 	JB   utf8Tail
 	VMOVDQU (SI), Y0
 	VPMOVMSKB Y0, AX
 	TESTL AX, AX
-	JNZ  utf8Mixed
+	JNZ  utf8LastMixed
 	VPTEST Y6, Y6
 	JNZ  utf8Stop
-	VMOVDQA Y0, Y7
 	VPXOR Y6, Y6, Y6
 	ADDQ $32, SI
 	SUBQ $32, CX
-	JMP  utf8Loop
+	JMP  utf8Tail
 
-utf8Mixed:
-	// Y1 = the high half of the block before, then the low half of this
-	// one; aligning it with this block gives the bytes 1, 2, 3 back.
-	VPERM2I128 $0x21, Y0, Y7, Y1
-	VPALIGNR $15, Y1, Y0, Y2 // 1 back
-	VPALIGNR $14, Y1, Y0, Y3 // 2 back
-	VPALIGNR $13, Y1, Y0, Y4 // 3 back
-
-	// The pair errors: the AND of the three lookups.
-	VPSRLW $4, Y2, Y5
-	VPAND Y15, Y5, Y5
-	VPSHUFB Y5, Y14, Y5      // by the high nibble 1 back
-	VPAND Y15, Y2, Y1
-	VPSHUFB Y1, Y13, Y1      // by the low nibble 1 back
-	VPAND Y1, Y5, Y5
-	VPSRLW $4, Y0, Y1
-	VPAND Y15, Y1, Y1
-	VPSHUFB Y1, Y12, Y1      // by this byte's high nibble
-	VPAND Y1, Y5, Y5
-
-	// 0x80 where a continuation byte is due: 2 back is E0 or above, or 3
-	// back is F0 or above. It must match twoConts exactly.
-	VPSUBUSB Y10, Y3, Y3
-	VPSUBUSB Y9, Y4, Y4
-	VPOR Y4, Y3, Y3
-	VPAND Y8, Y3, Y3
-	VPXOR Y3, Y5, Y5
+utf8LastMixed:
+	VMOVDQU -1(SI), Y2
+	VMOVDQU -2(SI), Y3
+	VMOVDQU -3(SI), Y4
+	UTF8ERRORS(Y0, Y2, Y3, Y4, Y7, Y5)
 	VPTEST Y5, Y5
 	JNZ  utf8Stop
-
-	VPSUBUSB Y11, Y0, Y6     // where the block ends inside a character
-	VMOVDQA Y0, Y7
+	VPSUBUSB Y11, Y0, Y6
 	ADDQ $32, SI
 	SUBQ $32, CX
-	JMP  utf8Loop
 
 utf8Tail:
 	// Fewer than 32 bytes are left, and every block was valid: clean
@@ -533,6 +634,13 @@ utf8Tail:
 	MOVQ SI, n+32(FP)
 	VZEROUPPER
 	RET
+
+utf8Error64:
+	// Stop at the block that has the error: the second one when the
+	// first is valid.
+	VPTEST Y5, Y5
+	JNZ  utf8Stop
+	ADDQ $32, SI
 
 utf8Stop:
 	MOVB $0, clean+40(FP)

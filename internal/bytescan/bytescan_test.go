@@ -391,3 +391,29 @@ func ExampleIndexEOLNonASCII() {
 	// Output:
 	// 13 false
 }
+
+// TestMixedThenASCII puts errors and cut-off characters around the places
+// where the AVX2 validator changes pace: text with non-ASCII bytes (checked
+// in full, 64 and 128 bytes at a time), then a run of ASCII long enough, or
+// not quite, to go back to skipping ASCII, then more of either.
+func TestMixedThenASCII(t *testing.T) {
+	mixed := []byte(strings.Repeat("añb ü€x 😀", 40))
+	for _, head := range []int{0, 1, 31, 32, 63, 64, 65, 127, 128, 129, 191, 256, 300} {
+		for _, run := range []int{0, 1, 63, 64, 127, 128, 200, 255, 256, 257, 384, 520} {
+			base := append(bytes.Clone(mixed[:head]), bytes.Repeat([]byte("a"), run)...)
+			base = append(base, mixed[:200]...)
+			check(t, base)
+			for _, pos := range []int{head - 3, head - 1, head, head + run/2, head + run - 1, head + run, head + run + 70} {
+				if pos < 0 || pos >= len(base) {
+					continue
+				}
+				for _, sp := range []string{"\xff", "\xc3", "\xe2\x82", "\xf0\x9f\x98", "\xed\xa0\x80", "\x80"} {
+					b := bytes.Clone(base)
+					copy(b[pos:], sp)
+					check(t, b)
+					check(t, b[:min(len(b), pos+len(sp))])
+				}
+			}
+		}
+	}
+}
