@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"runtime"
 	"slices"
@@ -178,6 +179,9 @@ func (h *Hub) register(s *subscriber) bool {
 func (h *Hub) finish(s *subscriber) {
 	s.fin.Do(func() {
 		reason := s.endReason()
+		if errors.Is(reason, ErrSlow) {
+			h.stats.slow.Add(1) // before the hook: it may read Stats
+		}
 		if s.conn != nil && s.sh != nil {
 			closeConn(s, reason)
 			h.stats.takenOver.Add(-1)

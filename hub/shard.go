@@ -444,8 +444,7 @@ func (h *Hub) appendReset(b []byte, id, data string) []byte {
 
 // slow ends s as too slow.
 func (h *Hub) slow(s *subscriber, why string) {
-	if s.end(ErrSlow) {
-		h.stats.slow.Add(1)
+	if s.end(ErrSlow) { // counted in Stats by finish, before the disconnect hook runs
 		h.cfg.logger.Warn("hub: disconnecting slow subscriber", "id", s.ID, "why", why)
 	}
 }
