@@ -126,17 +126,7 @@ func Read(r io.Reader) iter.Seq2[Event, error] {
 // per event. Breaking out and resuming work as for the underlying
 // iterator. To handle each type with its own function, use a [Mux].
 func ViewsOfType(seq iter.Seq2[View, error], types ...string) iter.Seq2[View, error] {
-	types = append([]string(nil), types...)
-	return func(yield func(View, error) bool) {
-		for v, err := range seq {
-			if err == nil && !viewTypeIn(v.Type, types) {
-				continue
-			}
-			if !yield(v, err) {
-				return
-			}
-		}
-	}
+	return ofType(seq, types, func(v View) []byte { return v.Type })
 }
 
 // EventsOfType is [ViewsOfType] for [Event]s: it returns an iterator over
@@ -147,32 +137,29 @@ func ViewsOfType(seq iter.Seq2[View, error], types ...string) iter.Seq2[View, er
 //		...
 //	}
 func EventsOfType(seq iter.Seq2[Event, error], types ...string) iter.Seq2[Event, error] {
+	return ofType(seq, types, func(e Event) string { return e.Type })
+}
+
+// ofType returns an iterator over the items of seq whose type, as typeOf
+// gives it, is one of types, and over seq's errors. types is copied, so
+// the caller may reuse its slice.
+func ofType[T any, S string | []byte](seq iter.Seq2[T, error], types []string, typeOf func(T) S) iter.Seq2[T, error] {
 	types = append([]string(nil), types...)
-	return func(yield func(Event, error) bool) {
-		for e, err := range seq {
-			if err == nil && !typeIn(e.Type, types) {
+	return func(yield func(T, error) bool) {
+		for x, err := range seq {
+			if err == nil && !typeIn(typeOf(x), types) {
 				continue
 			}
-			if !yield(e, err) {
+			if !yield(x, err) {
 				return
 			}
 		}
 	}
 }
 
-// typeIn reports whether typ is one of types.
-func typeIn(typ string, types []string) bool {
-	for _, t := range types {
-		if typ == t {
-			return true
-		}
-	}
-	return false
-}
-
-// viewTypeIn reports whether typ is one of types, without allocating: the
-// conversion in a comparison copies nothing.
-func viewTypeIn(typ []byte, types []string) bool {
+// typeIn reports whether typ is one of types, without allocating: the
+// conversion of a []byte in a comparison copies nothing.
+func typeIn[S string | []byte](typ S, types []string) bool {
 	for _, t := range types {
 		if string(typ) == t {
 			return true

@@ -70,6 +70,25 @@ func subscribeWith(t *testing.T, hc *http.Client, url string, header ...string) 
 	return c
 }
 
+// waitBeats waits until the client has received n heartbeat comments,
+// failing after a deadlock guard.
+func (c *client) waitBeats(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c.mu.Lock()
+		beats := c.beats
+		c.mu.Unlock()
+		if beats >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d heartbeats, want %d", beats, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // next returns the client's next event, failing after a deadlock guard.
 func (c *client) next(t *testing.T) sse.Event {
 	t.Helper()
@@ -359,19 +378,7 @@ func TestHeartbeatAndRetry(t *testing.T) {
 	url := serve(t, h)
 	c := subscribe(t, url)
 	waitClients(t, h, 1)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c.mu.Lock()
-		beats := c.beats
-		c.mu.Unlock()
-		if beats >= 3 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d heartbeats", beats)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	c.waitBeats(t, 3)
 	h.Publish(sse.Event{Data: "x"})
 	c.next(t)
 	c.mu.Lock()

@@ -193,19 +193,7 @@ func testPathHeartbeat(t *testing.T, p path) {
 	url, hc := p.serve(t, h)
 	c := subscribeWith(t, hc, url)
 	waitClients(t, h, 1)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c.mu.Lock()
-		beats := c.beats
-		c.mu.Unlock()
-		if beats >= 3 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d heartbeats", beats)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	c.waitBeats(t, 3)
 }
 
 // testPathGone: a client that goes away is noticed without any event
