@@ -210,3 +210,37 @@ func testPathGone(t *testing.T, p path) {
 		t.Errorf("reason %v, want ErrClientGone", r)
 	}
 }
+
+// goneWriter is a response writer whose client went away before the
+// headers were sent: every flush fails, as an HTTP/2 stream that the client
+// reset does.
+type goneWriter struct{ h http.Header }
+
+func (g goneWriter) Header() http.Header       { return g.h }
+func (goneWriter) Write(b []byte) (int, error) { return 0, errStreamClosed }
+func (goneWriter) WriteHeader(int)             {}
+func (goneWriter) FlushError() error           { return errStreamClosed }
+
+var errStreamClosed = errors.New("stream closed")
+
+// TestGoneBeforeHeaders: a client that goes away before the response
+// headers are flushed ends with ErrClientGone, like one that goes later
+// (CI once saw the transport's flush error as the reason instead).
+func TestGoneBeforeHeaders(t *testing.T) {
+	reasons := make(chan error, 1)
+	h := New(WithOnDisconnect(func(s Subscriber, reason error) { reasons <- reason }))
+	defer h.Close()
+	r := httptest.NewRequest("GET", "/", nil)
+	h.ServeHTTP(goneWriter{http.Header{}}, r)
+	select {
+	case reason := <-reasons:
+		if !errors.Is(reason, ErrClientGone) {
+			t.Errorf("reason %v, want ErrClientGone", reason)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no disconnect reported")
+	}
+	if n := h.Clients(); n != 0 {
+		t.Errorf("%d clients after the stream ended", n)
+	}
+}

@@ -31,10 +31,14 @@ func (h *Hub) serveStream(w http.ResponseWriter, ctx context.Context, s *subscri
 		h.ownMu.Unlock()
 	}()
 	sw, err := sse.NewStream(w)
-	if err != nil {
-		if s.end(err) && errors.Is(err, sse.ErrNoFlush) {
+	if errors.Is(err, sse.ErrNoFlush) {
+		if s.end(err) {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 		}
+		return
+	}
+	if err != nil { // sending the headers failed: the client went away first
+		s.end(ErrClientGone)
 		return
 	}
 	rc := http.NewResponseController(w)
