@@ -51,3 +51,27 @@ func scanEOL(b []byte) (i int, nul bool) {
 	}
 	return -1, nul
 }
+
+// shortEOL returns the index of the first CR or LF in the 16 bytes of b
+// when no other byte below 0x0E comes before it (see scanEOL), and -1
+// otherwise: then scanEOL decides. It is small enough to be inlined, which
+// saves the call of scanEOL on the short lines that make up most of a
+// stream of small events: heartbeat comments, ids, event types, short
+// data. See eolAt for slices.
+func shortEOL(b *[16]byte) int {
+	k := 0
+	x := binary.LittleEndian.Uint64(b[:8])
+	if (x-lsb*0x0E)&^x&msb == 0 {
+		x = binary.LittleEndian.Uint64(b[8:])
+		k = 8
+	}
+	t := (x - lsb*0x0E) &^ x & msb
+	if t == 0 {
+		return -1
+	}
+	k += bits.TrailingZeros64(t) >> 3
+	if c := b[k&15]; c != '\n' && c != '\r' {
+		return -1
+	}
+	return k
+}

@@ -133,7 +133,12 @@ loop:
 			// bytescan.IndexEOL, in dataLineEnd. Which way to try first is
 			// predicted from the length of the data line before.
 			v := p + len(dataPrefix)
-			if !s.dataShort {
+			if i = -1; s.dataShort && len(buf)-v >= 16 {
+				i = shortEOL((*[16]byte)(buf[v:]))
+			}
+			if i >= 0 {
+				i += v // short: s.dataShort stays true
+			} else if !s.dataShort {
 				i = s.dataLineEnd(v)
 			} else if i, _ = scanEOL(buf[v:min(v+shortLine, len(buf))]); i >= 0 {
 				s.dataShort = i <= shortDataLine
@@ -167,8 +172,13 @@ loop:
 				break loop
 			}
 			v := p + len(idPrefix)
-			var nul bool
-			if i, nul = scanEOL(buf[v:min(v+shortLine, len(buf))]); i >= 0 {
+			var nul bool // shortEOL finds no NUL before the line end
+			if i = -1; len(buf)-v >= 16 {
+				i = shortEOL((*[16]byte)(buf[v:]))
+			}
+			if i >= 0 {
+				i += v
+			} else if i, nul = scanEOL(buf[v:min(v+shortLine, len(buf))]); i >= 0 {
 				i += v
 			} else {
 				i, nul = s.longLineEnd(v)
@@ -190,7 +200,12 @@ loop:
 				break loop
 			}
 			v := p + len(eventPrefix)
-			if i, _ = scanEOL(buf[v:min(v+shortLine, len(buf))]); i >= 0 {
+			if i = -1; len(buf)-v >= 16 {
+				i = shortEOL((*[16]byte)(buf[v:]))
+			}
+			if i >= 0 {
+				i += v
+			} else if i, _ = scanEOL(buf[v:min(v+shortLine, len(buf))]); i >= 0 {
 				i += v
 			} else {
 				i, _ = s.longLineEnd(v)
@@ -207,7 +222,12 @@ loop:
 				break loop // for the general path, which makes the call
 			}
 			// A comment changes nothing: only its end is needed.
-			if i, _ = scanEOL(buf[p+1 : min(p+1+shortLine, len(buf))]); i >= 0 {
+			if i = -1; len(buf)-p >= 17 {
+				i = shortEOL((*[16]byte)(buf[p+1:]))
+			}
+			if i >= 0 {
+				i += p + 1
+			} else if i, _ = scanEOL(buf[p+1 : min(p+1+shortLine, len(buf))]); i >= 0 {
 				i += p + 1
 			} else {
 				i, _ = s.longLineEnd(p + 1)
