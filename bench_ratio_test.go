@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fastsse/sse/internal/corpus"
+	"github.com/fastsse/sse/internal/cpuclock"
 )
 
 // BenchmarkVsBufio measures the Scanner's speed as a ratio to
@@ -53,31 +54,27 @@ func BenchmarkVsBufio(b *testing.B) {
 					b.Fatal(ls.Err())
 				}
 			}
-			clock := threadClock()
-			defer clock.release()
-			ratios := make([]float64, 0, b.N)
+			defer cpuclock.Lock()()
+			var ratios cpuclock.Ratios
 			scanTimes := make([]float64, 0, b.N)
 			b.ResetTimer()
 			for i := range b.N {
 				var ts, tl time.Duration
 				if i%2 == 0 {
-					ts, tl = clock.time(scan), clock.time(lines)
+					ts, tl = cpuclock.Time(scan), cpuclock.Time(lines)
 				} else {
-					tl, ts = clock.time(lines), clock.time(scan)
+					tl, ts = cpuclock.Time(lines), cpuclock.Time(scan)
 				}
-				if ts > 0 && tl > 0 {
-					ratios = append(ratios, float64(tl)/float64(ts))
+				ratios.Add(tl, ts)
+				if ts > 0 {
 					scanTimes = append(scanTimes, float64(ts))
 				}
 			}
-			if len(ratios) == 0 {
-				return
+			ratios.Report(b, "x-bufio")
+			if len(scanTimes) > 0 {
+				slices.Sort(scanTimes)
+				b.ReportMetric(float64(len(c.Bytes))/scanTimes[len(scanTimes)/2]*1e3, "scanner-MB/s")
 			}
-			slices.Sort(ratios)
-			slices.Sort(scanTimes)
-			b.ReportMetric(ratios[len(ratios)/2], "x-bufio")
-			b.ReportMetric(ratios[len(ratios)/4], "x-bufio-p25")
-			b.ReportMetric(float64(len(c.Bytes))/scanTimes[len(scanTimes)/2]*1e3, "scanner-MB/s")
 		})
 	}
 }

@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 
 COUNT=${COUNT:-6}
 BENCHTIME=${BENCHTIME:-1s}
-BENCH=${BENCH:-.}
+BENCH=${BENCH:-Read|Write|Load} # BenchmarkRatios is run on its own (see README)
 out=results
 mkdir -p "$out"
 
