@@ -461,11 +461,24 @@ func (c *Client) attempt() outcome {
 // failure records a failed attempt and reports it.
 func (c *Client) failure(err error) outcome {
 	c.failures++
-	c.cause = err
-	if c.cfg.onDisconnect != nil {
-		c.cfg.onDisconnect(err)
-	}
+	c.lost(err)
 	return failed
+}
+
+// lost records why the connection ended, for the next attempt's error
+// and the disconnect hook, and calls the hook.
+func (c *Client) lost(cause error) {
+	c.cause = cause
+	if c.cfg.onDisconnect != nil {
+		c.cfg.onDisconnect(cause)
+	}
+}
+
+// healthyEnd starts a new failure streak: the connection that ended was
+// healthy, so backoff and the attempt limits count from here.
+func (c *Client) healthyEnd() {
+	c.failures = 0
+	c.streakStart = time.Now()
 }
 
 // newRequest returns the request for the next attempt.
@@ -571,13 +584,9 @@ func (c *Client) disconnected() {
 	case conn.forced.Load():
 		// Asked for: not a failure, whatever the connection's length.
 		if healthy {
-			c.failures = 0
-			c.streakStart = time.Now()
+			c.healthyEnd()
 		}
-		c.cause = ErrForcedReconnect
-		if c.cfg.onDisconnect != nil {
-			c.cfg.onDisconnect(ErrForcedReconnect)
-		}
+		c.lost(ErrForcedReconnect)
 		return
 	case conn.idleFired.Load():
 		cause = c.idleError()
@@ -595,12 +604,8 @@ func (c *Client) disconnected() {
 		return
 	}
 	if healthy {
-		c.failures = 0
-		c.streakStart = time.Now()
-		c.cause = cause
-		if c.cfg.onDisconnect != nil {
-			c.cfg.onDisconnect(cause)
-		}
+		c.healthyEnd()
+		c.lost(cause)
 		return
 	}
 	c.failure(cause)

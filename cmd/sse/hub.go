@@ -12,10 +12,8 @@ import (
 	"net/http"
 	neturl "net/url"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/fastsse/sse"
@@ -144,20 +142,13 @@ func runHub(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 		hs.token = sum[:]
 	}
 
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintf(stderr, "sse hub: %v\n", err)
-		return exitFail
+	code = listenAndServe(ctx, "sse hub", *addr, stderr, func(a net.Addr) {
+		fmt.Fprintf(stderr, "sse hub: listening on http://%s (events at /events, publish at /publish), %s\n", a, engine)
+	}, hs.serve)
+	if code == exitOK {
+		fmt.Fprintln(stderr, "sse hub: stopped")
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	fmt.Fprintf(stderr, "sse hub: listening on http://%s (events at /events, publish at /publish), %s\n", ln.Addr(), engine)
-	if err := hs.serve(ctx, ln); err != nil {
-		fmt.Fprintf(stderr, "sse hub: %v\n", err)
-		return exitFail
-	}
-	fmt.Fprintln(stderr, "sse hub: stopped")
-	return exitOK
+	return code
 }
 
 // openRedisLog opens the shared log on the Redis at url, waits a little

@@ -9,9 +9,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/fastsse/sse"
@@ -70,19 +67,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return exitFail
 	}
 	sv := &server{rec: rec, rate: *rate, heartbeat: *heartbeat, retry: *retry, writeTimeout: *writeTimeout}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintf(stderr, "sse serve: %v\n", err)
-		return exitFail
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	fmt.Fprintf(stdout, "sse serve: %d events of %s at http://%s/ (stream at /events)\n", len(rec.events), pos[0], ln.Addr())
-	if err := sv.serve(ctx, ln); err != nil {
-		fmt.Fprintf(stderr, "sse serve: %v\n", err)
-		return exitFail
-	}
-	return exitOK
+	return listenAndServe(ctx, "sse serve", *addr, stderr, func(a net.Addr) {
+		fmt.Fprintf(stdout, "sse serve: %d events of %s at http://%s/ (stream at /events)\n", len(rec.events), pos[0], a)
+	}, sv.serve)
 }
 
 // recording is a recorded stream read into memory.
