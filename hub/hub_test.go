@@ -542,21 +542,7 @@ func testSlowSubscriberDropOldest(t *testing.T, takeover bool) {
 }
 
 func TestDisconnectAndClose(t *testing.T) {
-	reasons := make(chan error, 10)
-	h := New(WithSubscriberID(byHeader), WithOnDisconnect(func(s Subscriber, reason error) { reasons <- reason }))
-	url := serve(t, h)
-	bob, carol := subscribe(t, url, "X-User", "bob"), subscribe(t, url, "X-User", "carol")
-	waitClients(t, h, 2)
-	h.Disconnect("bob")
-	bob.ended(t)
-	if r := <-reasons; !errors.Is(r, ErrKicked) {
-		t.Errorf("Disconnect reason %v", r)
-	}
-	h.Close()
-	carol.ended(t)
-	if r := <-reasons; !errors.Is(r, ErrClosed) {
-		t.Errorf("Close reason %v", r)
-	}
+	h, url := kickAndClose(t, paths[0]) // taken over, as over plain HTTP/1.1
 	if _, err := h.Publish(sse.Event{Data: "x"}); !errors.Is(err, ErrClosed) {
 		t.Errorf("Publish after Close: %v", err)
 	}

@@ -168,6 +168,17 @@ func testPathReplay(t *testing.T, p path) {
 }
 
 func testPathKick(t *testing.T, p path) {
+	h, _ := kickAndClose(t, p)
+	if n := h.Clients(); n != 0 {
+		t.Errorf("%d clients after Close", n)
+	}
+}
+
+// kickAndClose serves two subscribers on p, disconnects one and then
+// closes the hub, checking each disconnect reason, and returns the closed
+// hub and its URL.
+func kickAndClose(t *testing.T, p path) (*Hub, string) {
+	t.Helper()
 	reasons := make(chan error, 10)
 	h := New(WithSubscriberID(byHeader), WithOnDisconnect(func(s Subscriber, reason error) { reasons <- reason }))
 	url, hc := p.serve(t, h)
@@ -183,9 +194,7 @@ func testPathKick(t *testing.T, p path) {
 	if r := <-reasons; !errors.Is(r, ErrClosed) {
 		t.Errorf("Close reason %v", r)
 	}
-	if n := h.Clients(); n != 0 {
-		t.Errorf("%d clients after Close", n)
-	}
+	return h, url
 }
 
 func testPathHeartbeat(t *testing.T, p path) {
