@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"os"
 	"os/exec"
@@ -44,6 +45,25 @@ func sseBinary(t *testing.T) string {
 		t.Fatal(buildErr)
 	}
 	return filepath.Join(buildDir, "sse")
+}
+
+// startSSE starts the built command with args, with its stdout as a pipe
+// and its stderr collected; the process is killed when the test ends, if
+// it is still running.
+func startSSE(t *testing.T, args ...string) (cmd *exec.Cmd, stdout io.ReadCloser, stderr *bytes.Buffer) {
+	t.Helper()
+	cmd = exec.Command(sseBinary(t), args...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr = new(bytes.Buffer)
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	return cmd, stdout, stderr
 }
 
 type buildError struct {

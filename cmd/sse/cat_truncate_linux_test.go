@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"io"
 	"os"
@@ -16,17 +15,7 @@ import (
 // and exit 1, where it used to die of SIGBUS.
 func TestCatFileTruncatedUnderIt(t *testing.T) {
 	name := writeBigRecording(t) // 16 MB: far more than cat reads ahead
-	cmd := exec.Command(sseBinary(t), "cat", "--json", name)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
+	cmd, stdout, stderr := startSSE(t, "cat", "--json", name)
 	// cat blocks writing once the pipe is full, far from the end of the
 	// file; cut the file under it then.
 	out := bufio.NewReader(stdout)
@@ -37,7 +26,7 @@ func TestCatFileTruncatedUnderIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, _ := io.Copy(io.Discard, out)
-	err = cmd.Wait()
+	err := cmd.Wait()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != exitFail {
 		t.Fatalf("sse cat of a file truncated under it: %v; want exit status 1 (stderr starts %q)", err, stderr.Bytes()[:min(stderr.Len(), 200)])

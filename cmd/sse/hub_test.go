@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -283,20 +282,6 @@ func TestHubCommandLine(t *testing.T) {
 	}
 }
 
-// buildSSE builds the sse command into a temporary directory.
-func buildSSE(t *testing.T) string {
-	t.Helper()
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("go command not found: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "sse")
-	if out, err := exec.Command(goCmd, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 var listeningOn = regexp.MustCompile(`listening on (http://\S+) `)
 
 // startHubProcess runs the sse binary's hub command with args and returns
@@ -342,7 +327,7 @@ func startHubProcess(t *testing.T, bin string, env []string, args ...string) (st
 // The real command: a subscriber on a running `sse hub` gets what is
 // published, and SIGTERM shuts it down gracefully, ending the stream.
 func TestHubProcess(t *testing.T) {
-	bin := buildSSE(t)
+	bin := sseBinary(t)
 	base, cmd := startHubProcess(t, bin, []string{"SSE_PUBLISH_TOKEN=secret"})
 	s := subscribe(t, base, "", "")
 	status, m := postPublish(t, base, "secret", `{"type":"greeting","data":"hello"}`)
@@ -376,7 +361,7 @@ func noLeaks(t *testing.T) {
 // /publish, then recover.
 func TestHubProcessesOnRedis(t *testing.T) {
 	srv := redistest.Start(t, redistest.Options{})
-	bin := buildSSE(t)
+	bin := sseBinary(t)
 	env := []string{"SSE_PUBLISH_TOKEN=secret"}
 	a, _ := startHubProcess(t, bin, env, "--redis", srv.URL(), "--name", "e2e")
 	b, _ := startHubProcess(t, bin, env, "--redis", srv.URL(), "--name", "e2e")

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -67,19 +66,8 @@ func stalledClient(t *testing.T, addr string) net.Conn {
 // the server must shut down at once and exit 0 (it used to wait 5 s for
 // that stream, then exit 1).
 func TestServeSIGINTWithStalledClient(t *testing.T) {
-	bin := sseBinary(t)
 	rec := writeBigRecording(t)
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", rec)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
+	cmd, stdout, stderr := startSSE(t, "serve", "--addr", "127.0.0.1:0", rec)
 	out := newLineWaiter(stdout)
 	banner := out.wait(t, "http://")
 	addr := strings.TrimSuffix(strings.Fields(banner[strings.Index(banner, "http://")+len("http://"):])[0], "/")
@@ -97,6 +85,7 @@ func TestServeSIGINTWithStalledClient(t *testing.T) {
 	go func() { exited <- cmd.Wait() }()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	var err error
 	select {
 	case err = <-exited:
 	case <-ctx.Done():
