@@ -336,13 +336,22 @@ func (c *countingReader) Read(p []byte) (int, error) {
 func scanRef(r io.Reader, buf []byte, max int) (refResult, error) {
 	s := sse.NewScanner(r)
 	s.Buffer(buf, max)
+	return drain(s, nil), s.Err()
+}
+
+// drain reads every event of s into a refResult. With a log, it also adds
+// "event" to it for each event, after whatever the comment function added.
+func drain(s *sse.Scanner, log *[]string) refResult {
 	var res refResult
 	for s.Next() {
 		res.events = append(res.events, refEvent{Type: string(s.Type()), ID: string(s.ID()), Data: string(s.Data())})
+		if log != nil {
+			*log = append(*log, "event")
+		}
 	}
 	res.retry, res.retryOK = s.Retry()
 	res.lastID = s.LastEventID()
-	return res, s.Err()
+	return res
 }
 
 // checkPaths reads input twice, in the same chunks with the same buffer
@@ -363,13 +372,7 @@ func checkPaths(t *testing.T, input []byte, seed uint64, bufSize, max int) {
 		if comments {
 			s.OnComment(func(c []byte) { log = append(log, "comment "+string(c)) })
 		}
-		var res refResult
-		for s.Next() {
-			res.events = append(res.events, refEvent{Type: string(s.Type()), ID: string(s.ID()), Data: string(s.Data())})
-			log = append(log, "event")
-		}
-		res.retry, res.retryOK = s.Retry()
-		res.lastID = s.LastEventID()
+		res := drain(s, &log)
 		return res, log, fmt.Sprint(s.Err())
 	}
 	for _, comments := range []bool{false, true} {

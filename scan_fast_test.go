@@ -186,13 +186,7 @@ func scanCommentLog(r io.Reader, buf []byte, max int) (refResult, []string, erro
 	s.Buffer(buf, max)
 	var log []string
 	s.OnComment(func(c []byte) { log = append(log, "comment "+string(c)) })
-	var res refResult
-	for s.Next() {
-		res.events = append(res.events, refEvent{Type: string(s.Type()), ID: string(s.ID()), Data: string(s.Data())})
-		log = append(log, "event")
-	}
-	res.retry, res.retryOK = s.Retry()
-	res.lastID = s.LastEventID()
+	res := drain(s, &log)
 	return res, log, s.Err()
 }
 

@@ -147,6 +147,7 @@ const (
 
 // Resolved is the answer of Log.Resolve.
 type Resolved struct {
+	// Res says whether the id was found, is unknown or is ahead.
 	Res Resolution
 	// Pos is the position after which the client goes on.
 	Pos uint64

@@ -40,6 +40,8 @@ const (
 
 // Options configure a Server.
 type Options struct {
+	// Persistence is what the server keeps across a restart: nothing by
+	// default.
 	Persistence Persistence
 	// ReplicaOf, "host:port", makes the server a replica of that one;
 	// Start returns once it is in sync.
